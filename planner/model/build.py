@@ -1,0 +1,370 @@
+"""The planning model as one sparse MILP, built from arrays.
+
+One ``define_*`` function per rule family of planning-model.md; :func:`build_model`
+lists them. Variables live in blocks (x, inc, u, a, z, sf) whose index arrays map every
+column back to (stream, vendor, week), so a solution turns straight into tables.
+
+Variables
+- ``x[p, t]``   tasks of eligible pair p = (stream, alternative offer) in week t, only in
+  weeks the offer has capacity (after onboarding).
+- ``inc[s, t]`` tasks the exited vendor does for stream s, only for t < U_s (contract end,
+  exit_by, exit deadline).
+- ``u[s, t]``   unserved tasks.
+- ``a[c, t]``   1 while contract c is still running in week t (t < e_c), binary, only for
+  contracts whose exit week is a real choice (a commitment to weigh against the fee);
+  others keep e_c = L_c, which then dominates (no fee, no accrual, more room).
+- ``z[v]``      1 if vendor v gets any work (only vendors with a setup fee).
+- ``sf[c]``     commitment shortfall of contract c.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.sparse as sp
+
+from planner.model.data import FloatArray, IntArray, ModelData
+
+# Tie-break (planning-model.md, Modes): among equally cheap plans prefer the earlier
+# completion and fewer early terminations. Costs far below any money amount that
+# matters; reported costs are always re-added without them.
+EPS_LATE_TASK = 1e-6  # per task done by an exited vendor, scaled by (t + 1) / H
+EPS_EARLY_EXIT = 1e-4  # per early termination
+
+
+def _no_cols() -> slice:
+    return slice(0, 0)
+
+
+def _no_ints() -> IntArray:
+    return np.zeros(0, dtype=np.int64)
+
+
+@dataclass
+class ModelIndex:
+    """Where each block of variables and rows sits, with its map back to the data."""
+
+    x: slice = field(default_factory=_no_cols)
+    x_pair: IntArray = field(default_factory=_no_ints)
+    x_t: IntArray = field(default_factory=_no_ints)
+    inc: slice = field(default_factory=_no_cols)
+    inc_s: IntArray = field(default_factory=_no_ints)
+    inc_t: IntArray = field(default_factory=_no_ints)
+    u: slice = field(default_factory=_no_cols)  # u[s, t] at u.start + s * H + t
+    a: slice = field(default_factory=_no_cols)
+    a_c: IntArray = field(default_factory=_no_ints)
+    a_t: IntArray = field(default_factory=_no_ints)
+    z: slice = field(default_factory=_no_cols)
+    z_v: IntArray = field(default_factory=_no_ints)
+    sf: slice = field(default_factory=_no_cols)
+    sf_c: IntArray = field(default_factory=_no_ints)
+    # column of z for each vendor, -1 when the vendor has no setup binary
+    vendor_z: IntArray = field(default_factory=_no_ints)
+    # first a column of each contract, -1 when its exit week is fixed
+    contract_a: IntArray = field(default_factory=_no_ints)
+
+
+@dataclass
+class Model:
+    """A MILP in HiGHS's column-wise form, plus the index that reads its solution."""
+
+    data: ModelData
+    index: ModelIndex
+    cost: FloatArray
+    lower: FloatArray
+    upper: FloatArray
+    integer: np.ndarray  # bool per column
+    matrix: sp.csc_matrix
+    row_lower: FloatArray
+    row_upper: FloatArray
+    offset: float
+
+    @property
+    def num_cols(self) -> int:
+        return len(self.cost)
+
+    @property
+    def num_rows(self) -> int:
+        return len(self.row_lower)
+
+    @property
+    def num_integer(self) -> int:
+        return int(self.integer.sum())
+
+
+class _Builder:
+    """Accumulates column blocks and COO row entries."""
+
+    def __init__(self) -> None:
+        self.cost: list[FloatArray] = []
+        self.lower: list[FloatArray] = []
+        self.upper: list[FloatArray] = []
+        self.integer: list[np.ndarray] = []
+        self.n = 0
+        self.rows_i: list[IntArray] = []
+        self.rows_j: list[IntArray] = []
+        self.rows_v: list[FloatArray] = []
+        self.row_lower: list[FloatArray] = []
+        self.row_upper: list[FloatArray] = []
+        self.m = 0
+        self.offset = 0.0
+
+    def cols(self, cost: FloatArray, lower: FloatArray | float, upper: FloatArray | float,
+             integer: bool = False) -> slice:
+        k = len(cost)
+        self.cost.append(np.asarray(cost, dtype=np.float64))
+        self.lower.append(np.broadcast_to(np.asarray(lower, dtype=np.float64), (k,)).copy())
+        self.upper.append(np.broadcast_to(np.asarray(upper, dtype=np.float64), (k,)).copy())
+        self.integer.append(np.full(k, integer))
+        block = slice(self.n, self.n + k)
+        self.n += k
+        return block
+
+    def rows(self, lower: FloatArray | float, upper: FloatArray | float, count: int) -> int:
+        """Add ``count`` rows; returns the first row number."""
+        self.row_lower.append(np.broadcast_to(np.asarray(lower, dtype=np.float64), (count,)).copy())
+        self.row_upper.append(np.broadcast_to(np.asarray(upper, dtype=np.float64), (count,)).copy())
+        first = self.m
+        self.m += count
+        return first
+
+    def entries(self, rows: IntArray, cols: IntArray, vals: FloatArray | float) -> None:
+        rows = np.asarray(rows, dtype=np.int64)
+        self.rows_i.append(rows)
+        self.rows_j.append(np.asarray(cols, dtype=np.int64))
+        self.rows_v.append(np.broadcast_to(np.asarray(vals, dtype=np.float64), rows.shape).copy())
+
+    def finish(self, data: ModelData, index: ModelIndex) -> Model:
+        cat = np.concatenate
+        empty_i = [np.zeros(0, dtype=np.int64)]
+        matrix = sp.csc_matrix(
+            (cat(self.rows_v or [np.zeros(0)]), (cat(self.rows_i or empty_i),
+                                                 cat(self.rows_j or empty_i))),
+            shape=(self.m, self.n),
+        )
+        matrix.sum_duplicates()
+        return Model(
+            data=data,
+            index=index,
+            cost=cat(self.cost),
+            lower=cat(self.lower),
+            upper=cat(self.upper),
+            integer=cat(self.integer),
+            matrix=matrix,
+            row_lower=cat(self.row_lower or [np.zeros(0)]),
+            row_upper=cat(self.row_upper or [np.zeros(0)]),
+            offset=self.offset,
+        )
+
+
+def _ragged(starts: IntArray, stops: IntArray) -> tuple[IntArray, IntArray]:
+    """For k items with ranges [start, stop): (item of each element, value of each element)."""
+    counts = np.maximum(stops - starts, 0)
+    item = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
+    first = np.cumsum(counts) - counts
+    value = np.arange(int(counts.sum()), dtype=np.int64) - np.repeat(first, counts) + np.repeat(
+        starts, counts)
+    return item, value
+
+
+# --- variables -------------------------------------------------------------------------
+
+def define_alternative_work(b: _Builder, d: ModelData, ix: ModelIndex) -> None:
+    """x[p, t] >= 0 for eligible pairs from the offer's first week with capacity."""
+    ix.x_pair, ix.x_t = _ragged(d.pair_start, np.full(d.P, d.H, dtype=np.int64))
+    ix.x = b.cols(d.offer_price[d.pair_offer[ix.x_pair]], 0.0, np.inf)
+
+
+def define_exited_vendor_work(b: _Builder, d: ModelData, ix: ModelIndex) -> None:
+    """inc[s, t] >= 0 while the contract runs and no exit_by/deadline forbids it."""
+    ix.inc_s, ix.inc_t = _ragged(np.zeros(d.S, dtype=np.int64), d.inc_weeks)
+    tie_break = EPS_LATE_TASK * (ix.inc_t + 1) / d.H
+    ix.inc = b.cols(d.stream_price[ix.inc_s] + tie_break, 0.0, np.inf)
+
+
+def define_unserved(b: _Builder, d: ModelData, ix: ModelIndex) -> None:
+    """u[s, t] >= 0, each task costing the unserved penalty."""
+    penalty = d.dataset.settings.unserved_penalty
+    ix.u = b.cols(np.full(d.S * d.H, penalty), 0.0, np.inf)
+
+
+def define_exit_weeks(b: _Builder, d: ModelData, ix: ModelIndex) -> None:
+    """a[c, t] in {0, 1}, t in [lo_c, L_c), for contracts whose exit week is a choice.
+
+    Only contracts with a commitment get a choice: with min_commitment = 0, ending at
+    L_c costs no fee and accrues nothing, so it is never worse than ending early.
+    The fee of an early exit is fee * (1 - a[c, L_c - 1]).
+    """
+    lo = np.array([t.lo for t in d.terms], dtype=np.int64)
+    hi = np.array([t.L for t in d.terms], dtype=np.int64)
+    choice = np.array([t.can_terminate_early and t.contract.min_commitment > 0
+                       for t in d.terms], dtype=bool)
+    hi_eff = np.where(choice, hi, lo)
+    ix.a_c, ix.a_t = _ragged(lo, hi_eff)
+    cost = np.zeros(len(ix.a_c))
+    last = ix.a_t == hi[ix.a_c] - 1
+    fees = np.array([t.contract.termination_fee + EPS_EARLY_EXIT for t in d.terms])
+    cost[last] = -fees[ix.a_c[last]]
+    b.offset += float(fees[choice].sum())
+    ix.a = b.cols(cost, 0.0, 1.0, integer=True)
+    ix.contract_a = np.full(d.C, -1, dtype=np.int64)
+    starts = np.cumsum(hi_eff - lo) - (hi_eff - lo)
+    ix.contract_a[choice] = ix.a.start + starts[choice]
+
+
+def define_setup(b: _Builder, d: ModelData, ix: ModelIndex) -> None:
+    """z[v] in {0, 1} for vendors with a setup fee and some eligible work."""
+    used = np.zeros(d.V, dtype=bool)
+    used[d.pair_vendor] = True
+    ix.z_v = np.flatnonzero(used & (d.setup_fee > 0)).astype(np.int64)
+    ix.z = b.cols(d.setup_fee[ix.z_v], 0.0, 1.0, integer=True)
+    ix.vendor_z = np.full(d.V, -1, dtype=np.int64)
+    ix.vendor_z[ix.z_v] = np.arange(ix.z.start, ix.z.stop)
+
+
+def define_shortfall_vars(b: _Builder, d: ModelData, ix: ModelIndex) -> None:
+    """sf[c] >= 0 for contracts with a commitment."""
+    ix.sf_c = np.array([i for i, t in enumerate(d.terms)
+                        if t.contract.min_commitment > 0 and t.T > 0], dtype=np.int64)
+    ix.sf = b.cols(np.ones(len(ix.sf_c)), 0.0, np.inf)
+
+
+# --- rules -----------------------------------------------------------------------------
+
+def define_balance(b: _Builder, d: ModelData, ix: ModelIndex) -> None:
+    """inc[s,t] + sum_v x[s,v,t] + u[s,t] = V_s for every stream and week."""
+    first = b.rows(np.repeat(d.volume, d.H), np.repeat(d.volume, d.H), d.S * d.H)
+    x_cols = np.arange(ix.x.start, ix.x.stop)
+    b.entries(first + d.pair_stream[ix.x_pair] * d.H + ix.x_t, x_cols, 1.0)
+    b.entries(first + ix.inc_s * d.H + ix.inc_t, np.arange(ix.inc.start, ix.inc.stop), 1.0)
+    b.entries(first + np.arange(d.S * d.H), np.arange(ix.u.start, ix.u.stop), 1.0)
+
+
+def define_capacity(b: _Builder, d: ModelData, ix: ModelIndex) -> None:
+    """sum over streams x[s,v,t] <= weekly_capacity * r(t) per offer and week.
+
+    For vendors with a setup fee the right-hand side is multiplied by z[v], which both
+    links the fee to any use and keeps the relaxation tight.
+    """
+    H = d.H
+    cap = d.offer_capacity.reshape(-1)
+    z_col = np.repeat(ix.vendor_z[d.offer_vendor], H)  # per (offer, week)
+    has_z = z_col >= 0
+    first = b.rows(-np.inf, np.where(has_z, 0.0, cap), d.O * H)
+    x_cols = np.arange(ix.x.start, ix.x.stop)
+    b.entries(first + d.pair_offer[ix.x_pair] * H + ix.x_t, x_cols, 1.0)
+    rows = first + np.arange(d.O * H)
+    b.entries(rows[has_z], z_col[has_z], -cap[has_z])
+
+
+def define_share(b: _Builder, d: ModelData, ix: ModelIndex) -> None:
+    """sum over streams x[s,v,t] <= max_share * total weekly volume, where it can bind."""
+    limit = d.max_share * d.total_volume
+    full = np.zeros(d.V)
+    np.add.at(full, d.offer_vendor, d.offer_capacity.max(axis=1) if d.O else 0.0)
+    binding = np.flatnonzero(limit < full - 1e-9)
+    if len(binding) == 0:
+        return
+    row_of_vendor = np.full(d.V, -1, dtype=np.int64)
+    row_of_vendor[binding] = np.arange(len(binding))
+    first = b.rows(-np.inf, np.repeat(limit[binding], d.H), len(binding) * d.H)
+    x_vendor = d.pair_vendor[ix.x_pair]
+    keep = row_of_vendor[x_vendor] >= 0
+    rows = first + row_of_vendor[x_vendor[keep]] * d.H + ix.x_t[keep]
+    b.entries(rows, np.arange(ix.x.start, ix.x.stop)[keep], 1.0)
+
+
+def define_cutover(b: _Builder, d: ModelData, ix: ModelIndex) -> None:
+    """g_s(t) - g_s(t-1) <= V_s / cutover_weeks (g_s(-1) = 0), cutover_weeks >= 2.
+
+    With cutover_weeks = 1 the limit is V_s, which the balance already implies.
+    """
+    limited = np.flatnonzero(d.cutover >= 2)
+    if len(limited) == 0:
+        return
+    row_of_stream = np.full(d.S, -1, dtype=np.int64)
+    row_of_stream[limited] = np.arange(len(limited))
+    step = d.volume[limited] / d.cutover[limited]
+    first = b.rows(-np.inf, np.repeat(step, d.H), len(limited) * d.H)
+    x_stream = d.pair_stream[ix.x_pair]
+    keep = row_of_stream[x_stream] >= 0
+    cols = np.arange(ix.x.start, ix.x.stop)[keep]
+    base = first + row_of_stream[x_stream[keep]] * d.H + ix.x_t[keep]
+    b.entries(base, cols, 1.0)  # + g(t) in row t
+    nxt = ix.x_t[keep] + 1 < d.H
+    b.entries(base[nxt] + 1, cols[nxt], -1.0)  # - g(t) in row t + 1
+
+
+def define_contract_running(b: _Builder, d: ModelData, ix: ModelIndex) -> None:
+    """inc[s,t] <= V_s * a[c,t] and a[c,t] <= a[c,t-1]: work only before the exit week."""
+    if len(ix.a_c) == 0:
+        return
+    lo = np.array([t.lo for t in d.terms], dtype=np.int64)
+    # monotone: a[c,t] - a[c,t-1] <= 0 for t > lo_c
+    later = ix.a_t > lo[ix.a_c]
+    cols = np.arange(ix.a.start, ix.a.stop)[later]
+    first = b.rows(-np.inf, 0.0, len(cols))
+    rows = first + np.arange(len(cols))
+    b.entries(rows, cols, 1.0)
+    b.entries(rows, cols - 1, -1.0)
+    # availability: inc[s,t] - V_s a[c,t] <= 0 for lo_c <= t < U_s
+    c_of_inc = d.stream_contract[ix.inc_s]
+    has_a = ix.contract_a[c_of_inc] >= 0
+    sel = has_a & (ix.inc_t >= lo[c_of_inc])
+    inc_cols = np.arange(ix.inc.start, ix.inc.stop)[sel]
+    a_cols = ix.contract_a[c_of_inc[sel]] + ix.inc_t[sel] - lo[c_of_inc[sel]]
+    first = b.rows(-np.inf, 0.0, len(inc_cols))
+    rows = first + np.arange(len(inc_cols))
+    b.entries(rows, inc_cols, 1.0)
+    b.entries(rows, a_cols, -d.volume[ix.inc_s[sel]])
+
+
+def define_commitment(b: _Builder, d: ModelData, ix: ModelIndex) -> None:
+    """sf_c >= min_commitment * e_c / T_c - spend_c (take-or-pay shortfall)."""
+    if len(ix.sf_c) == 0:
+        return
+    row_of_contract = np.full(d.C, -1, dtype=np.int64)
+    row_of_contract[ix.sf_c] = np.arange(len(ix.sf_c))
+    rate = np.array([t.contract.min_commitment / t.T if t.T else 0.0 for t in d.terms])
+    fixed_weeks = np.array(
+        [t.lo if ix.contract_a[i] >= 0 else t.L for i, t in enumerate(d.terms)], dtype=np.float64)
+    # rate * (fixed + sum a) - spend - sf <= 0  ->  rate * sum a - spend - sf <= -rate * fixed
+    first = b.rows(-np.inf, -(rate * fixed_weeks)[ix.sf_c], len(ix.sf_c))
+    b.entries(first + np.arange(len(ix.sf_c)), np.arange(ix.sf.start, ix.sf.stop), -1.0)
+    c_of_inc = d.stream_contract[ix.inc_s]
+    keep = row_of_contract[c_of_inc] >= 0
+    b.entries(first + row_of_contract[c_of_inc[keep]],
+              np.arange(ix.inc.start, ix.inc.stop)[keep], -d.stream_price[ix.inc_s[keep]])
+    keep_a = row_of_contract[ix.a_c] >= 0
+    b.entries(first + row_of_contract[ix.a_c[keep_a]], np.arange(ix.a.start, ix.a.stop)[keep_a],
+              rate[ix.a_c[keep_a]])
+
+
+VARIABLES: tuple[Callable[[_Builder, ModelData, ModelIndex], None], ...] = (
+    define_alternative_work,
+    define_exited_vendor_work,
+    define_unserved,
+    define_exit_weeks,
+    define_setup,
+    define_shortfall_vars,
+)
+
+RULES: tuple[Callable[[_Builder, ModelData, ModelIndex], None], ...] = (
+    define_balance,
+    define_capacity,
+    define_share,
+    define_cutover,
+    define_contract_running,
+    define_commitment,
+)
+
+
+def build_model(data: ModelData) -> Model:
+    """The full planning MILP of planning-model.md (cheapest-cost objective)."""
+    b = _Builder()
+    ix = ModelIndex()
+    for define in VARIABLES + RULES:
+        define(b, data, ix)
+    return b.finish(data, ix)

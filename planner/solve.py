@@ -1,0 +1,404 @@
+"""Solve the planning model with HiGHS: cheapest and fastest modes, progress and cancel.
+
+Strategy (speed from structure, never from changing the optimum):
+1. solve the LP relaxation (the lower bound);
+2. round the few binaries (exit weeks, setup) and re-solve the LP warm (a plan);
+3. if that plan is not proven within the gap, run the MILP warm-started with it.
+The fastest mode first finds the earliest full-exit week by bisection on warm-started
+LP feasibility problems (feasibility does not depend on the binaries: the latest exit and
+every vendor engaged give the most room), then minimises cost with that week fixed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+
+import highspy
+import numpy as np
+
+from planner.assemble import TASK_EPS, PlanArrays, SolveInfo, assemble, unserved_reason
+from planner.domain import Dataset, Mode
+from planner.model.build import Model, build_model
+from planner.model.data import FloatArray, ModelData, build_data
+from planner.results import PlanResult, Shortage, SolveStatus
+
+DEFAULT_GAP = 1e-4  # proven within 0.01% of optimal
+
+_HS = highspy.HighsModelStatus
+
+
+@dataclass(frozen=True, slots=True)
+class SolveProgress:
+    fraction: float | None  # 0..1 when known
+    message: str
+
+
+ProgressFn = Callable[[SolveProgress], None]
+
+
+class CancelToken:
+    """Thread-safe cancel flag that also stops a running HiGHS solve."""
+
+    def __init__(self) -> None:
+        self._event = threading.Event()
+        self._lock = threading.Lock()
+        self._highs: highspy.Highs | None = None
+
+    def cancel(self) -> None:
+        self._event.set()
+        with self._lock:
+            if self._highs is not None:
+                self._highs.cancelSolve()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._event.is_set()
+
+    @contextlib.contextmanager
+    def watching(self, h: highspy.Highs) -> Iterator[None]:
+        with self._lock:
+            self._highs = h
+        if self.cancelled:
+            h.cancelSolve()
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._highs = None
+
+
+class SolveCancelled(Exception):
+    """Raised internally when the user cancels before any plan exists."""
+
+
+@dataclass
+class _Outcome:
+    solution: FloatArray
+    status: SolveStatus
+    bound: float
+
+
+class _Solver:
+    """One HiGHS instance over a Model, re-solved warm as bounds change."""
+
+    def __init__(self, model: Model, cancel: CancelToken, deadline_at: float | None,
+                 cost: FloatArray | None = None) -> None:
+        self.model = model
+        self.cancel = cancel
+        self.deadline_at = deadline_at
+        h = highspy.Highs()
+        h.silent()
+        h.HandleUserInterrupt = True
+        lp = highspy.HighsLp()
+        m = model.matrix
+        lp.num_col_ = model.num_cols
+        lp.num_row_ = model.num_rows
+        lp.col_cost_ = model.cost if cost is None else cost
+        lp.col_lower_ = model.lower
+        lp.col_upper_ = model.upper
+        lp.row_lower_ = model.row_lower
+        lp.row_upper_ = model.row_upper
+        lp.offset_ = model.offset if cost is None else 0.0
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = m.indptr
+        lp.a_matrix_.index_ = m.indices
+        lp.a_matrix_.value_ = m.data
+        h.passModel(lp)
+        self.h = h
+        self.int_cols = np.flatnonzero(model.integer).astype(np.int32)
+
+    def set_bounds(self, cols: np.ndarray, lower: FloatArray, upper: FloatArray) -> None:
+        if len(cols):
+            self.h.changeColsBounds(len(cols), cols.astype(np.int32),
+                                    np.asarray(lower, dtype=np.float64),
+                                    np.asarray(upper, dtype=np.float64))
+
+    def set_integer(self, integer: bool) -> None:
+        if len(self.int_cols) == 0:
+            return
+        kind = highspy.HighsVarType.kInteger if integer else highspy.HighsVarType.kContinuous
+        self.h.changeColsIntegrality(len(self.int_cols), self.int_cols,
+                                     np.array([kind] * len(self.int_cols)))
+
+    def run(self, gap: float | None = None) -> tuple[highspy.HighsModelStatus, FloatArray | None]:
+        h = self.h
+        if self.deadline_at is not None:
+            h.setOptionValue("time_limit", max(0.01, self.deadline_at - time.perf_counter()))
+        if gap is not None:
+            h.setOptionValue("mip_rel_gap", gap)
+        with self.cancel.watching(h):
+            h.run()
+        status = h.getModelStatus()
+        info = h.getInfo()
+        has_solution = info.primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible
+        if not has_solution:
+            return status, None
+        return status, np.asarray(h.getSolution().col_value, dtype=np.float64)
+
+    def objective(self) -> float:
+        return float(self.h.getInfo().objective_function_value)
+
+    def mip_bound(self) -> float:
+        return float(self.h.getInfo().mip_dual_bound)
+
+
+def _stopped_status(status: highspy.HighsModelStatus, cancel: CancelToken) -> SolveStatus | None:
+    if cancel.cancelled or status == _HS.kInterrupt:
+        return SolveStatus.CANCELLED
+    if status == _HS.kTimeLimit:
+        return SolveStatus.TIME_LIMIT
+    return None
+
+
+def _minimise_cost(solver: _Solver, gap: float, progress: ProgressFn) -> _Outcome | None:
+    """LP bound, rounding + warm LP, then MILP only if the gap is not yet proven."""
+    model = solver.model
+    solver.set_integer(False)
+    progress(SolveProgress(0.35, "Solving the LP relaxation"))
+    status, relaxed = solver.run()
+    if relaxed is None or status not in (_HS.kOptimal,):
+        stopped = _stopped_status(status, solver.cancel)
+        if stopped is not None:
+            return None
+        raise RuntimeError(f"LP relaxation failed: {solver.h.modelStatusToString(status)}")
+    lower_bound = solver.objective()
+    if len(solver.int_cols) == 0:
+        return _Outcome(relaxed, SolveStatus.OPTIMAL, lower_bound)
+
+    progress(SolveProgress(0.6, "Rounding exit weeks and vendor engagements"))
+    ix = model.index
+    rounded_int = np.zeros(len(solver.int_cols))
+    is_a = (solver.int_cols >= ix.a.start) & (solver.int_cols < ix.a.stop)
+    vals = relaxed[solver.int_cols]
+    rounded_int[is_a] = vals[is_a] >= 0.5
+    rounded_int[~is_a] = vals[~is_a] > TASK_EPS
+    solver.set_bounds(solver.int_cols, rounded_int, rounded_int)
+    status, rounded = solver.run()
+    solver.set_bounds(solver.int_cols, model.lower[solver.int_cols], model.upper[solver.int_cols])
+    best: FloatArray | None = None
+    best_obj = np.inf
+    if rounded is not None and status == _HS.kOptimal:
+        best, best_obj = rounded, solver.objective()
+        if best_obj - lower_bound <= gap * max(abs(best_obj), 1.0):
+            return _Outcome(best, SolveStatus.OPTIMAL, lower_bound)
+    elif _stopped_status(status, solver.cancel) is not None:
+        return None
+
+    progress(SolveProgress(0.7, "Proving optimality (branch and bound)"))
+    solver.set_integer(True)
+    if best is not None:
+        sol = highspy.HighsSolution()
+        sol.col_value = best
+        sol.value_valid = True
+        solver.h.setSolution(sol)
+    status, mip = solver.run(gap=gap)
+    bound = max(lower_bound, solver.mip_bound()) if mip is not None else lower_bound
+    if mip is not None and solver.objective() < best_obj:
+        best, best_obj = mip, solver.objective()
+    if best is None:
+        return None
+    stopped = _stopped_status(status, solver.cancel)
+    if stopped is not None:
+        return _Outcome(best, stopped, bound)
+    if status == _HS.kOptimal:
+        return _Outcome(best, SolveStatus.OPTIMAL, bound)
+    return _Outcome(best, SolveStatus.FEASIBLE, bound)
+
+
+def _arrays(model: Model, sol: FloatArray) -> PlanArrays:
+    d, ix = model.data, model.index
+    x = np.zeros((d.P, d.H))
+    x[ix.x_pair, ix.x_t] = sol[ix.x]
+    inc = np.zeros((d.S, d.H))
+    inc[ix.inc_s, ix.inc_t] = sol[ix.inc]
+    unserved = sol[ix.u].reshape(d.S, d.H).copy()
+    exit_week = np.array([t.L for t in d.terms], dtype=np.int64)
+    for c, t in enumerate(d.terms):
+        first = ix.contract_a[c]
+        if first >= 0:
+            n = t.L - t.lo
+            exit_week[c] = t.lo + int(np.round(sol[first:first + n]).sum())
+    return PlanArrays(x, inc, unserved, exit_week)
+
+
+def _completion_cols(model: Model, week: int) -> np.ndarray:
+    ix = model.index
+    return np.arange(ix.inc.start, ix.inc.stop)[ix.inc_t >= week]
+
+
+class _FullExit:
+    """Feasibility of a full exit by week W: min total unserved, warm across W."""
+
+    def __init__(self, model: Model, cancel: CancelToken, deadline_at: float | None) -> None:
+        ix = model.index
+        cost = np.zeros(model.num_cols)
+        cost[ix.u] = 1.0
+        self.model = model
+        self.solver = _Solver(model, cancel, deadline_at, cost=cost)
+        self.solver.set_integer(False)
+        ints = self.solver.int_cols
+        self.solver.set_bounds(ints, np.ones(len(ints)), np.ones(len(ints)))
+        self.tolerance = 1e-6 * max(1.0, model.data.total_volume)
+        self.unserved: FloatArray | None = None
+
+    def feasible(self, week: int) -> bool:
+        ix = self.model.index
+        all_inc = np.arange(ix.inc.start, ix.inc.stop)
+        self.solver.set_bounds(all_inc, np.zeros(len(all_inc)), np.full(len(all_inc), np.inf))
+        closed = _completion_cols(self.model, week)
+        self.solver.set_bounds(closed, np.zeros(len(closed)), np.zeros(len(closed)))
+        status, sol = self.solver.run()
+        if sol is None or status != _HS.kOptimal:
+            if _stopped_status(status, self.solver.cancel) is not None:
+                raise SolveCancelled
+            raise RuntimeError(f"feasibility LP failed: {self.solver.h.modelStatusToString(status)}")
+        self.unserved = sol[ix.u].reshape(self.model.data.S, self.model.data.H)
+        return self.solver.objective() <= self.tolerance
+
+
+def _shortages(d: ModelData, unserved: FloatArray) -> list[Shortage]:
+    """Group unplaceable work by skill and reason into week ranges, in plain words."""
+    pair_count = np.bincount(d.pair_stream, minlength=d.S) if d.P else np.zeros(d.S, dtype=int)
+    groups: dict[tuple[str, str], dict[str, object]] = {}
+    streams = d.dataset.streams
+    for s, t in zip(*np.nonzero(unserved > TASK_EPS), strict=True):
+        reason = unserved_reason(d, int(s), int(t), pair_count)
+        key = (streams[s].skill_key, reason)
+        g = groups.setdefault(key, {"skill": streams[s].skill, "first": int(t), "last": int(t),
+                                    "tasks": 0.0, "streams": set()})
+        g["first"] = min(int(g["first"]), int(t))  # type: ignore[call-overload]
+        g["last"] = max(int(g["last"]), int(t))  # type: ignore[call-overload]
+        g["tasks"] = float(g["tasks"]) + float(unserved[s, t])  # type: ignore[arg-type]
+        g["streams"].add(streams[s].stream_id)  # type: ignore[attr-defined]
+    out = []
+    st = d.dataset.settings
+    for (_, reason), g in sorted(groups.items(), key=lambda kv: -float(kv[1]["tasks"])):  # type: ignore[arg-type]
+        first, last = int(g["first"]), int(g["last"])  # type: ignore[call-overload]
+        ids = tuple(sorted(g["streams"]))  # type: ignore[call-overload]
+        kind = reason.split(" (")[0]
+        out.append(Shortage(
+            kind=kind, skill=str(g["skill"]), first_week=first, last_week=last,
+            tasks_short=float(g["tasks"]), streams=ids,  # type: ignore[arg-type]
+            message=f"{g['skill']}: {float(g['tasks']):,.0f} tasks cannot be placed in weeks "  # type: ignore[arg-type]
+            f"{first}-{last} ({st.week_start(first).isoformat()} to "
+            f"{st.week_start(last).isoformat()}): {reason}; streams {', '.join(ids[:6])}"
+            + (" ..." if len(ids) > 6 else ""),
+        ))
+    return out
+
+
+def solve(
+    dataset: Dataset,
+    mode: Mode | str | None = None,
+    deadline: date | None = None,
+    time_limit: float | None = None,
+    gap: float | None = None,
+    progress: ProgressFn | None = None,
+    cancel: CancelToken | None = None,
+) -> PlanResult:
+    """The optimal plan of planning-model.md for ``dataset``.
+
+    A cancelled or timed-out solve returns the best plan found, marked as such; when no
+    plan exists yet it returns the naive baseline plan, marked the same way.
+    """
+    started = time.perf_counter()
+    mode = Mode(mode) if mode is not None else dataset.settings.mode
+    gap = DEFAULT_GAP if gap is None else gap
+    cancel = cancel or CancelToken()
+    report = progress or (lambda _p: None)
+    deadline_at = started + time_limit if time_limit else None
+
+    report(SolveProgress(0.0, "Building the model"))
+    data = build_data(dataset, deadline)
+    model = build_model(data)
+    report(SolveProgress(0.1, f"Model: {model.num_cols:,} variables, {model.num_rows:,} rows, "
+                              f"{model.num_integer} binaries"))
+    solver = _Solver(model, cancel, deadline_at)
+    fastest_feasible: bool | None = None
+    shortages: list[Shortage] = []
+    notes: list[str] = []
+    try:
+        if mode is Mode.FASTEST:
+            week = _earliest_full_exit(model, cancel, deadline_at, report)
+            if week is None:
+                fastest_feasible = False
+                full = _FullExit(model, cancel, deadline_at)
+                full.feasible(data.H)
+                assert full.unserved is not None
+                shortages = _shortages(data, full.unserved)
+                notes.append("No full exit with zero unserved work exists within the horizon; "
+                             "showing the cheapest plan instead.")
+            else:
+                fastest_feasible = True
+                ix = model.index
+                closed = _completion_cols(model, week)
+                solver.set_bounds(closed, np.zeros(len(closed)), np.zeros(len(closed)))
+                u_cols = np.arange(ix.u.start, ix.u.stop)
+                solver.set_bounds(u_cols, np.zeros(len(u_cols)), np.zeros(len(u_cols)))
+                notes.append(f"Earliest full exit: week {week} "
+                             f"({dataset.settings.week_start(week).isoformat()}).")
+        outcome = _minimise_cost(solver, gap, report)
+    except SolveCancelled:
+        outcome = None
+    if outcome is None:
+        from planner.baseline import naive_arrays
+
+        status = SolveStatus.CANCELLED if cancel.cancelled else SolveStatus.TIME_LIMIT
+        notes.append("Stopped before the optimiser found a plan: showing the naive plan.")
+        arrays = naive_arrays(data)
+        bound = 0.0
+    else:
+        status = outcome.status
+        arrays = _arrays(model, outcome.solution)
+        bound = outcome.bound - _tie_break_cost(model, outcome.solution)
+    report(SolveProgress(0.95, "Building result tables"))
+    info = SolveInfo(status=status, bound=bound, seconds=time.perf_counter() - started,
+                     mode=mode, fastest_feasible=fastest_feasible, shortages=tuple(shortages),
+                     notes=tuple(notes))
+    result = assemble(data, arrays, info)
+    report(SolveProgress(1.0, "Done"))
+    return result
+
+
+def _tie_break_cost(model: Model, sol: FloatArray) -> float:
+    """The part of the objective that only breaks ties (not money)."""
+    from planner.model.build import EPS_EARLY_EXIT
+
+    ix, d = model.index, model.data
+    late = float(np.dot(model.cost[ix.inc] - d.stream_price[ix.inc_s], sol[ix.inc]))
+    early = 0.0
+    for c, t in enumerate(d.terms):
+        first = model.index.contract_a[c]
+        if first >= 0 and sol[first + t.L - t.lo - 1] < 0.5:
+            early += EPS_EARLY_EXIT
+    return late + early
+
+
+def _earliest_full_exit(model: Model, cancel: CancelToken, deadline_at: float | None,
+                        report: ProgressFn) -> int | None:
+    """Smallest W <= H-1 with a plan that leaves no work unserved and no exited-vendor work
+    from week W on; None if there is none. Feasibility is monotone in W: bisection."""
+    H = model.data.H
+    if H < 1:
+        return None
+    check = _FullExit(model, cancel, deadline_at)
+    report(SolveProgress(0.15, f"Checking that a full exit by week {H - 1} is possible"))
+    if not check.feasible(H - 1):
+        return None
+    lo, hi = 0, H - 1  # hi feasible
+    steps = 0
+    while lo < hi:
+        mid = (lo + hi) // 2
+        steps += 1
+        report(SolveProgress(min(0.3, 0.15 + 0.02 * steps),
+                             f"Searching the earliest full exit: week {mid}?"))
+        if check.feasible(mid):
+            hi = mid
+        else:
+            lo = mid + 1
+    return hi
