@@ -7,6 +7,7 @@ planning-model.md, never read off a solver objective.
 from __future__ import annotations
 
 from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 

@@ -72,6 +72,34 @@ class CancelToken:
                 self._highs = None
 
 
+_banner_lock = threading.Lock()
+_banner_shown = False
+
+
+def _new_highs() -> highspy.Highs:
+    """A silent Highs; the first one per process prints a banner on fd 1, swallowed here."""
+    global _banner_shown
+    with _banner_lock:
+        if _banner_shown:
+            h = highspy.Highs()
+        else:
+            import os
+            import sys
+
+            sys.stdout.flush()
+            saved = os.dup(1)
+            try:
+                with open(os.devnull, "wb") as null:
+                    os.dup2(null.fileno(), 1)
+                    h = highspy.Highs()
+            finally:
+                os.dup2(saved, 1)
+                os.close(saved)
+            _banner_shown = True
+    h.silent()
+    return h
+
+
 class SolveCancelled(Exception):
     """Raised internally when the user cancels before any plan exists."""
 
@@ -91,8 +119,7 @@ class _Solver:
         self.model = model
         self.cancel = cancel
         self.deadline_at = deadline_at
-        h = highspy.Highs()
-        h.silent()
+        h = _new_highs()
         h.HandleUserInterrupt = True
         lp = highspy.HighsLp()
         m = model.matrix
@@ -179,11 +206,12 @@ def _minimise_cost(solver: _Solver, gap: float, progress: ProgressFn) -> _Outcom
     rounded_int[~is_a] = vals[~is_a] > TASK_EPS
     solver.set_bounds(solver.int_cols, rounded_int, rounded_int)
     status, rounded = solver.run()
+    rounded_obj = solver.objective()
     solver.set_bounds(solver.int_cols, model.lower[solver.int_cols], model.upper[solver.int_cols])
     best: FloatArray | None = None
     best_obj = np.inf
     if rounded is not None and status == _HS.kOptimal:
-        best, best_obj = rounded, solver.objective()
+        best, best_obj = rounded, rounded_obj
         if best_obj - lower_bound <= gap * max(abs(best_obj), 1.0):
             return _Outcome(best, SolveStatus.OPTIMAL, lower_bound)
     elif _stopped_status(status, solver.cancel) is not None:
@@ -256,7 +284,8 @@ class _FullExit:
         if sol is None or status != _HS.kOptimal:
             if _stopped_status(status, self.solver.cancel) is not None:
                 raise SolveCancelled
-            raise RuntimeError(f"feasibility LP failed: {self.solver.h.modelStatusToString(status)}")
+            name = self.solver.h.modelStatusToString(status)
+            raise RuntimeError(f"feasibility LP failed: {name}")
         self.unserved = sol[ix.u].reshape(self.model.data.S, self.model.data.H)
         return self.solver.objective() <= self.tolerance
 
@@ -328,7 +357,7 @@ def solve(
             if week is None:
                 fastest_feasible = False
                 full = _FullExit(model, cancel, deadline_at)
-                full.feasible(data.H)
+                full.feasible(data.H - 1)
                 assert full.unserved is not None
                 shortages = _shortages(data, full.unserved)
                 notes.append("No full exit with zero unserved work exists within the horizon; "
