@@ -1,0 +1,636 @@
+"""Safe reading of the contracts workbook: sniff, guard, stream cells, find headers.
+
+Every file is treated as hostile until proven a workbook: its kind is sniffed from its
+bytes (not its name), zip containers are checked for bombs before anything is inflated,
+XML goes through defusedxml, and cells are streamed as they occur in the file, so a
+sheet that *claims* a million rows or has one stray cell at XFD1048576 costs nothing.
+Reading stops at fixed caps and after a time budget, always with a one-line reason.
+
+The result is a :class:`RawWorkbook`: the cells as read, under their headers, with Excel
+row numbers. It holds no interpretation; planner.validate turns it into a Dataset, and
+the app edits its cells and validates again.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import time as _time
+import warnings
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from datetime import time as dtime
+from pathlib import Path
+from typing import Any
+
+from planner.domain import SourceInfo, normalize_key
+from planner.parse import FORMULA_NO_VALUE, is_empty
+from planner.problems import Problem, Severity, WorkbookUnreadable
+from planner.schema import SHEETS, SheetSchema
+
+# Caps: beyond them a file is refused (or the extra cells ignored, with a warning).
+MAX_FILE_BYTES = 100 * 1024 * 1024
+MAX_UNZIPPED_BYTES = 400 * 1024 * 1024  # all members together
+MAX_MEMBER_BYTES = 200 * 1024 * 1024
+MAX_RATIO = 200  # uncompressed / compressed, for members above RATIO_FLOOR bytes
+RATIO_FLOOR = 2 * 1024 * 1024
+MAX_ZIP_MEMBERS = 5000
+MAX_SHEETS = 1000
+MAX_ROWS = 100_000  # rows read per sheet
+MAX_COLS = 200  # columns read per sheet
+HEADER_SEARCH_ROWS = 20
+READ_BUDGET_SECONDS = 4.0
+MAX_CSV_BYTES = 50 * 1024 * 1024
+
+SCHEMA_SHEET_KEYS = {s.key: s for s in SHEETS}
+
+Cell = Any  # str | int | float | bool | date | datetime | FORMULA_NO_VALUE | None
+
+
+@dataclass
+class RawRow:
+    excel_row: int
+    cells: list[Cell]
+
+
+@dataclass
+class RawSheet:
+    name: str
+    header_row: int
+    headers: list[str]
+    rows: list[RawRow] = field(default_factory=list)
+
+
+@dataclass
+class RawWorkbook:
+    source: SourceInfo
+    sheets: dict[str, RawSheet]
+    date1904: bool = False
+    sheet_problems: list[Problem] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        """Lossless JSON form for project files (dates and formula markers tagged)."""
+        return {
+            "source": {"path": self.source.path, "modified": self.source.modified,
+                       "sha256": self.source.sha256},
+            "date1904": self.date1904,
+            "sheets": {
+                key: {"name": s.name, "header_row": s.header_row, "headers": list(s.headers),
+                      "rows": [[r.excel_row, [_cell_to_json(c) for c in r.cells]]
+                               for r in s.rows]}
+                for key, s in self.sheets.items()
+            },
+            "sheet_problems": [_problem_to_json(p) for p in self.sheet_problems],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> RawWorkbook:
+        src = data["source"]
+        sheets = {
+            key: RawSheet(
+                name=str(s["name"]), header_row=int(s["header_row"]),
+                headers=[str(h) for h in s["headers"]],
+                rows=[RawRow(int(r[0]), [_cell_from_json(c) for c in r[1]]) for r in s["rows"]],
+            )
+            for key, s in data["sheets"].items()
+        }
+        return cls(
+            source=SourceInfo(str(src["path"]), src.get("modified"), str(src.get("sha256", ""))),
+            sheets=sheets,
+            date1904=bool(data.get("date1904", False)),
+            sheet_problems=[_problem_from_json(p) for p in data.get("sheet_problems", [])],
+        )
+
+
+def _cell_to_json(value: Cell) -> Any:
+    if value is FORMULA_NO_VALUE:
+        return {"formula": None}
+    if isinstance(value, datetime):
+        return {"datetime": value.isoformat()}
+    if isinstance(value, date):
+        return {"date": value.isoformat()}
+    return value
+
+
+def _cell_from_json(value: Any) -> Cell:
+    if isinstance(value, dict):
+        if "formula" in value:
+            return FORMULA_NO_VALUE
+        if "datetime" in value:
+            return datetime.fromisoformat(value["datetime"])
+        if "date" in value:
+            return date.fromisoformat(value["date"])
+        raise ValueError(f"unknown tagged cell {value!r}")
+    return value
+
+
+def _problem_to_json(p: Problem) -> dict[str, Any]:
+    return {"severity": p.severity.value, "sheet": p.sheet, "message": p.message, "row": p.row,
+            "column": p.column, "found": p.found, "expected": p.expected}
+
+
+def _problem_from_json(d: dict[str, Any]) -> Problem:
+    return Problem(Severity(d["severity"]), d["sheet"], d["message"], d.get("row"),
+                   d.get("column"), d.get("found", ""), d.get("expected", ""))
+
+
+# --- sniffing ------------------------------------------------------------------------
+
+OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+
+
+def _unreadable(path: Path, reason: str) -> WorkbookUnreadable:
+    return WorkbookUnreadable(str(path), reason)
+
+
+def _describe_non_workbook(head: bytes) -> str:
+    """Name what a non-workbook file looks like, so the user knows what went wrong."""
+    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if text.startswith((b"<!doctype html", b"<html")) or b"<html" in text[:512]:
+        return "not a workbook: it is a web page (HTML), perhaps a download error page"
+    if text.startswith(b"<?xml") or text.startswith(b"<"):
+        return "not a workbook: it is an XML or HTML text file"
+    if text.startswith(b"%pdf"):
+        return "not a workbook: it is a PDF document"
+    try:
+        sample = head.decode("utf-8")
+    except UnicodeDecodeError:
+        sample = ""
+    if sample and ("," in sample or ";" in sample or "\t" in sample) and "\n" in sample:
+        return ("not a workbook: it is a CSV/text file (save it as .xlsx, or put one CSV "
+                "per sheet in a folder)")
+    return "not a workbook (.xlsx, .xlsm or .ods) or a folder of .csv files"
+
+
+def _check_ole2(data: bytes) -> str:
+    if "EncryptedPackage".encode("utf-16-le") in data or b"E\x00n\x00c\x00r\x00y\x00p" in data:
+        return "the workbook is password-protected: remove the password and save it again"
+    return "an old Excel 97-2003 (.xls) file: save it as .xlsx and try again"
+
+
+def _check_zip(path: Path, zf: zipfile.ZipFile) -> None:
+    """Refuse zip bombs from the directory sizes before anything is inflated."""
+    infos = zf.infolist()
+    if len(infos) > MAX_ZIP_MEMBERS:
+        raise _unreadable(path, f"the file holds {len(infos)} parts (at most "
+                          f"{MAX_ZIP_MEMBERS} are read): not a normal workbook")
+    total = 0
+    for info in infos:
+        if info.flag_bits & 0x1:
+            raise _unreadable(path, "the workbook is encrypted: remove the password and save "
+                              "it again")
+        if info.file_size > MAX_MEMBER_BYTES or (
+            info.file_size > RATIO_FLOOR
+            and info.file_size > MAX_RATIO * max(info.compress_size, 1)
+        ):
+            raise _unreadable(path, f"part {info.filename!r} would inflate to "
+                              f"{info.file_size:,} bytes: refused as a possible zip bomb")
+        total += info.file_size
+    if total > MAX_UNZIPPED_BYTES:
+        raise _unreadable(path, f"the file would inflate to {total:,} bytes: refused as a "
+                          "possible zip bomb")
+
+
+class _Budget:
+    """Wall-clock budget for one read, so no file can keep the app busy for long."""
+
+    def __init__(self, path: Path, seconds: float = READ_BUDGET_SECONDS) -> None:
+        self.path = path
+        self.deadline = _time.monotonic() + seconds
+
+    def check(self) -> None:
+        if _time.monotonic() > self.deadline:
+            raise _unreadable(self.path, f"reading took more than {READ_BUDGET_SECONDS:g} s: "
+                              "the file is too large or malformed")
+
+
+def read_workbook(path: str | Path) -> RawWorkbook:
+    """Read a workbook or CSV folder; raises WorkbookUnreadable with a one-line reason."""
+    p = Path(path)
+    try:
+        if p.is_dir():
+            return _read_csv_folder(p)
+        return _read_file(p)
+    except WorkbookUnreadable:
+        raise
+    except MemoryError:
+        raise _unreadable(p, "the file is too large to read") from None
+    except Exception as exc:  # any library failure is a damaged file, never a traceback
+        raise _unreadable(p, f"the workbook is damaged or not supported ({_short(exc)})") from None
+
+
+def _short(exc: BaseException) -> str:
+    text = f"{type(exc).__name__}: {exc}".splitlines()[0] if str(exc) else type(exc).__name__
+    return text if len(text) <= 120 else text[:117] + "..."
+
+
+def _read_file(p: Path) -> RawWorkbook:
+    if not p.exists():
+        raise _unreadable(p, "no such file")
+    try:
+        size = p.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise _unreadable(p, f"the file is {size:,} bytes; at most {MAX_FILE_BYTES:,} are "
+                              "read")
+        data = p.read_bytes()
+        modified = p.stat().st_mtime
+    except OSError as exc:
+        raise _unreadable(p, f"cannot read the file ({exc.strerror or exc})") from None
+    if not data:
+        raise _unreadable(p, "the file is empty")
+    source = SourceInfo(str(p), modified, hashlib.sha256(data).hexdigest())
+    if data.startswith(OLE2_MAGIC):
+        raise _unreadable(p, _check_ole2(data))
+    if not data.startswith(b"PK"):
+        raise _unreadable(p, _describe_non_workbook(data[:4096]))
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        raise _unreadable(p, "the file is truncated or damaged (not a complete zip "
+                          "container)") from None
+    with zf:
+        _check_zip(p, zf)
+        names = set(zf.namelist())
+        budget = _Budget(p)
+        if "mimetype" in names and zf.read("mimetype").strip() == ODS_MIMETYPE:
+            return _read_ods(p, zf, source, budget)
+        if "[Content_Types].xml" not in names:
+            raise _unreadable(p, "not a workbook: a zip archive without spreadsheet content")
+        if not any(n.startswith("xl/") for n in names):
+            kind = ("a Word document" if any(n.startswith("word/") for n in names) else
+                    "a PowerPoint file" if any(n.startswith("ppt/") for n in names) else
+                    "an Office file without a workbook")
+            raise _unreadable(p, f"not a workbook: it is {kind}")
+        sheet_count = sum(1 for n in names if n.startswith("xl/worksheets/sheet"))
+        if sheet_count > MAX_SHEETS:
+            raise _unreadable(p, f"the workbook has {sheet_count} sheets; at most "
+                              f"{MAX_SHEETS} are read")
+    return _read_xlsx(p, data, source, budget)
+
+
+# --- assembling sheets from streamed rows -------------------------------------------
+
+@dataclass
+class _SheetCells:
+    """Cells of one sheet as streamed: Excel row -> {column (1-based): value}."""
+
+    name: str
+    hidden: bool
+    rows: dict[int, dict[int, Cell]] = field(default_factory=dict)
+    ignored: list[str] = field(default_factory=list)  # coordinates beyond the caps
+    too_many_rows: bool = False
+
+
+def _col_letter(col: int) -> str:
+    letters = ""
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def _collect(name: str, hidden: bool, rows: Iterable[tuple[int, Iterable[tuple[int, Cell]]]],
+             budget: _Budget) -> _SheetCells:
+    """Keep the non-empty cells within the caps; note what lies beyond them."""
+    sheet = _SheetCells(name, hidden)
+    beyond = 0
+    for count, (row_idx, cells) in enumerate(rows):
+        if count % 512 == 0:
+            budget.check()
+        kept: dict[int, Cell] = {}
+        for col, value in cells:
+            if is_empty(value) and value is not FORMULA_NO_VALUE:
+                continue
+            if row_idx > MAX_ROWS or col > MAX_COLS:
+                if len(sheet.ignored) < 5:
+                    sheet.ignored.append(f"{_col_letter(col)}{row_idx}")
+                if row_idx > MAX_ROWS:
+                    beyond += 1
+                continue
+            kept[col] = value
+        if kept:
+            sheet.rows[row_idx] = kept
+        if beyond > 100:
+            sheet.too_many_rows = True
+            break
+    return sheet
+
+
+def _find_header(schema: SheetSchema, rows: dict[int, dict[int, Cell]]) -> int:
+    required = {c.key for c in schema.required_columns}
+    for row_idx in sorted(r for r in rows if r <= HEADER_SEARCH_ROWS):
+        keys = {normalize_key(v) for v in rows[row_idx].values() if isinstance(v, str)}
+        if required <= keys:
+            return row_idx
+    return 0
+
+
+def _build_sheet(schema: SheetSchema, cells: _SheetCells,
+                 problems: list[Problem]) -> RawSheet:
+    header_row = _find_header(schema, cells.rows)
+    if cells.too_many_rows:
+        problems.append(Problem(Severity.ERROR, schema.name,
+                                f"sheet {cells.name!r} has more than {MAX_ROWS:,} rows; "
+                                "split the data or remove stray cells",
+                                found=", ".join(cells.ignored)))
+    elif cells.ignored:
+        problems.append(Problem(Severity.WARNING, schema.name,
+                                f"cells beyond row {MAX_ROWS:,} or column {MAX_COLS} are "
+                                "ignored", found=", ".join(cells.ignored)))
+    if not header_row:
+        return RawSheet(cells.name, 0, [], [])
+    header_cells = cells.rows[header_row]
+    width = max(header_cells)
+    headers = [_header_text(header_cells.get(c)) for c in range(1, width + 1)]
+    orphans = 0
+    rows: list[RawRow] = []
+    for row_idx in sorted(r for r in cells.rows if r > header_row):
+        values = cells.rows[row_idx]
+        row = [values.get(c) for c in range(1, width + 1)]
+        orphans += sum(1 for c in values if c > width or not headers[c - 1])
+        if any(not is_empty(v) or v is FORMULA_NO_VALUE for v in row):
+            rows.append(RawRow(row_idx, row))
+    if orphans:
+        problems.append(Problem(Severity.WARNING, schema.name,
+                                f"{orphans} cell(s) in columns without a header are ignored"))
+    return RawSheet(cells.name, header_row, headers, rows)
+
+
+def _header_text(value: Cell) -> str:
+    if value is None or value is FORMULA_NO_VALUE:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _assemble(source: SourceInfo, date1904: bool,
+              sheets: list[tuple[str, bool]], load: Callable[[str, bool], _SheetCells],
+              ) -> RawWorkbook:
+    """Pick the sheet for each schema sheet (visible wins) and read only those."""
+    problems: list[Problem] = []
+    chosen: dict[str, RawSheet] = {}
+    by_key: dict[str, list[tuple[str, bool]]] = {}
+    for name, hidden in sheets:
+        by_key.setdefault(normalize_key(name), []).append((name, hidden))
+    for schema in SHEETS:
+        candidates = by_key.get(schema.key, [])
+        visible = [n for n, hidden in candidates if not hidden]
+        hidden_names = [n for n, hidden in candidates if hidden]
+        if len(visible) > 1:
+            problems.append(Problem(Severity.ERROR, schema.name,
+                                    f"several sheets are named like {schema.name}: keep one",
+                                    found=", ".join(repr(n) for n in visible)))
+            continue
+        if not visible:
+            if hidden_names:
+                problems.append(Problem(
+                    Severity.ERROR, schema.name,
+                    f"the only {schema.name} sheet is hidden: unhide it to use it",
+                    found=hidden_names[0]))
+            continue
+        for h in hidden_names:
+            problems.append(Problem(Severity.WARNING, schema.name,
+                                    f"hidden sheet {h!r} ignored; the visible sheet "
+                                    f"{visible[0]!r} is used"))
+        chosen[schema.name] = _build_sheet(schema, load(visible[0], False), problems)
+    return RawWorkbook(source, chosen, date1904, problems)
+
+
+# --- xlsx / xlsm (openpyxl, streaming) -----------------------------------------------
+
+def _read_xlsx(p: Path, data: bytes, source: SourceInfo, budget: _Budget) -> RawWorkbook:
+    import openpyxl
+    from openpyxl.utils.datetime import CALENDAR_MAC_1904
+    from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+
+    class CellParser(WorkSheetParser):  # type: ignore[misc]
+        """Cached values, plus a marker for formulas saved without one."""
+
+        def parse_cell(self, element: Any) -> dict[str, Any]:
+            cell: dict[str, Any] = super().parse_cell(element)
+            if cell["value"] is None and element.find(FORMULA_TAG) is not None:
+                cell["value"] = FORMULA_NO_VALUE
+            return cell
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True,
+                                    keep_links=False)
+    try:
+        date1904 = wb.epoch == CALENDAR_MAC_1904
+        sheets = {ws.title: ws for ws in wb.worksheets}
+        if len(sheets) > MAX_SHEETS:
+            raise _unreadable(p, f"the workbook has {len(sheets)} sheets; at most "
+                              f"{MAX_SHEETS} are read")
+
+        def stream(name: str) -> Iterator[tuple[int, Iterator[tuple[int, Cell]]]]:
+            ws = sheets[name]
+            with ws._get_source() as src, warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                parser = CellParser(src, ws._shared_strings, data_only=True, epoch=wb.epoch,
+                                    date_formats=wb._date_formats,
+                                    timedelta_formats=wb._timedelta_formats)
+                for row_idx, cells in parser.parse():
+                    yield row_idx, ((c["column"], _normalize(c["value"])) for c in cells)
+
+        def load(name: str, hidden: bool) -> _SheetCells:
+            return _collect(name, hidden, stream(name), budget)
+
+        listed = [(ws.title, ws.sheet_state != "visible") for ws in wb.worksheets]
+        return _assemble(source, date1904, listed, load)
+    finally:
+        wb.close()
+
+
+def _normalize(value: Any) -> Cell:
+    """Times and durations are not valid in any column; keep them as readable text."""
+    if isinstance(value, dtime):
+        return value.isoformat()
+    if isinstance(value, timedelta):
+        return str(value)
+    return value
+
+
+# --- ods (own streaming parser: repeat counts are never expanded past the caps) ------
+
+_NS = {
+    "table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
+    "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
+    "text": "urn:oasis:names:tc:opendocument:xmlns:text:1.0",
+    "style": "urn:oasis:names:tc:opendocument:xmlns:style:1.0",
+}
+
+
+def _q(prefix: str, name: str) -> str:
+    return f"{{{_NS[prefix]}}}{name}"
+
+
+def _ods_cell_value(el: Any) -> Cell:
+    vtype = el.get(_q("office", "value-type"))
+    if vtype in ("float", "percentage", "currency"):
+        number = float(el.get(_q("office", "value"), "nan"))
+        return int(number) if number.is_integer() and abs(number) < 2**53 else number
+    if vtype == "date":
+        text = el.get(_q("office", "date-value"), "")
+        if "T" in text:
+            parsed = datetime.fromisoformat(text)
+            return parsed.date() if parsed.time() == dtime() else parsed
+        return date.fromisoformat(text)
+    if vtype == "boolean":
+        return el.get(_q("office", "boolean-value"), "") == "true"
+    paragraphs = ["".join(p.itertext()) for p in el.iter(_q("text", "p"))]
+    if vtype is None and el.get(_q("table", "formula")) is not None:
+        return FORMULA_NO_VALUE
+    text = "\n".join(paragraphs)
+    if vtype is None and not text:
+        return None
+    return el.get(_q("office", "string-value")) or text
+
+
+def _read_ods(p: Path, zf: zipfile.ZipFile, source: SourceInfo,
+              budget: _Budget) -> RawWorkbook:
+    from defusedxml.ElementTree import iterparse
+
+    if "content.xml" not in zf.namelist():
+        raise _unreadable(p, "the .ods file has no content (damaged)")
+    hidden_styles: set[str] = set()
+    tables: dict[str, _SheetCells] = {}
+    order: list[tuple[str, bool]] = []
+    t_table, t_row, t_cell = _q("table", "table"), _q("table", "table-row"), \
+        _q("table", "table-cell")
+    t_covered, t_style = _q("table", "covered-table-cell"), _q("style", "style")
+    repeat_rows, repeat_cols = _q("table", "number-rows-repeated"), \
+        _q("table", "number-columns-repeated")
+    with zf.open("content.xml") as src:
+        current: _SheetCells | None = None
+        row_idx = 0
+        rows_seen = 0
+        depth_rows: list[tuple[int, dict[int, Cell]]] = []
+        for event, el in iterparse(src, events=("start", "end")):
+            tag = el.tag
+            if event == "start":
+                if tag == t_table:
+                    name = el.get(_q("table", "name"), f"Sheet{len(order) + 1}")
+                    hidden = el.get(_q("table", "style-name"), "") in hidden_styles
+                    current = _SheetCells(name, hidden)
+                    row_idx = 0
+                continue
+            if tag == t_style:
+                props = el.find(_q("style", "table-properties"))
+                if props is not None and props.get(_q("table", "display")) == "false":
+                    hidden_styles.add(el.get(_q("style", "name"), ""))
+            elif tag == t_row and current is not None:
+                rows_seen += 1
+                if rows_seen % 512 == 0:
+                    budget.check()
+                repeat = _repeat(el.get(repeat_rows))
+                cells = _ods_row_cells(el, t_cell, t_covered, repeat_cols)
+                if cells and not current.too_many_rows:
+                    for _ in range(min(repeat, MAX_ROWS + 200)):
+                        row_idx += 1
+                        depth_rows.append((row_idx, cells.items()))  # type: ignore[arg-type]
+                        if row_idx > MAX_ROWS + 200:
+                            break
+                else:
+                    row_idx += repeat
+                el.clear()
+                if len(depth_rows) > 4096:
+                    _flush_ods(current, depth_rows, budget)
+            elif tag == t_table and current is not None:
+                _flush_ods(current, depth_rows, budget)
+                if current.name not in tables:
+                    tables[current.name] = current
+                    order.append((current.name, current.hidden))
+                if len(order) > MAX_SHEETS:
+                    raise _unreadable(p, f"the workbook has more than {MAX_SHEETS} sheets")
+                el.clear()
+                current = None
+
+    def load(name: str, hidden: bool) -> _SheetCells:
+        return tables[name]
+
+    return _assemble(source, False, order, load)
+
+
+def _flush_ods(sheet: _SheetCells, pending: list[tuple[int, Any]], budget: _Budget) -> None:
+    collected = _collect(sheet.name, sheet.hidden, pending, budget)
+    sheet.rows.update(collected.rows)
+    sheet.ignored.extend(collected.ignored[: max(0, 5 - len(sheet.ignored))])
+    sheet.too_many_rows = sheet.too_many_rows or collected.too_many_rows
+    pending.clear()
+
+
+def _repeat(text: str | None) -> int:
+    try:
+        return max(1, int(text)) if text else 1
+    except ValueError:
+        return 1
+
+
+def _ods_row_cells(row: Any, t_cell: str, t_covered: str, repeat_cols: str) -> dict[int, Cell]:
+    cells: dict[int, Cell] = {}
+    col = 0
+    for el in row:
+        if el.tag not in (t_cell, t_covered):
+            continue
+        repeat = _repeat(el.get(repeat_cols))
+        value = _ods_cell_value(el) if el.tag == t_cell else None
+        if is_empty(value) and value is not FORMULA_NO_VALUE:
+            col += repeat
+            continue
+        for _ in range(min(repeat, MAX_COLS + 1)):
+            col += 1
+            cells[col] = value
+        col += max(0, repeat - (MAX_COLS + 1))
+    return cells
+
+
+# --- folder of .csv files ------------------------------------------------------------
+
+def _read_csv_folder(folder: Path) -> RawWorkbook:
+    files = sorted(f for f in folder.iterdir() if f.suffix.lower() == ".csv" and f.is_file())
+    if not files:
+        raise _unreadable(folder, "the folder holds no .csv files (one per sheet: "
+                          "Contracts.csv, Workstreams.csv, Vendors.csv, Capacity.csv)")
+    digest = hashlib.sha256()
+    contents: dict[str, bytes] = {}
+    total = 0
+    for f in files[:MAX_SHEETS]:
+        size = f.stat().st_size
+        total += size
+        if size > MAX_CSV_BYTES or total > MAX_FILE_BYTES:
+            raise _unreadable(folder, f"{f.name} is too large to read ({size:,} bytes)")
+        data = f.read_bytes()
+        digest.update(f.name.encode() + b"\0" + data + b"\0")
+        contents[f.stem] = data
+    modified = max(f.stat().st_mtime for f in files)
+    source = SourceInfo(str(folder), modified, digest.hexdigest())
+    budget = _Budget(folder)
+
+    def load(name: str, hidden: bool) -> _SheetCells:
+        return _collect(name, False, _csv_rows(folder, name, contents[name]), budget)
+
+    return _assemble(source, False, [(name, False) for name in contents], load)
+
+
+def _csv_rows(folder: Path, name: str, data: bytes) -> Iterator[tuple[int, list[tuple[int, Cell]]]]:
+    if b"\0" in data[:4096]:
+        raise _unreadable(folder, f"{name}.csv is not a text file")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    try:
+        dialect: Any = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    try:
+        for idx, record in enumerate(csv.reader(io.StringIO(text, newline=""), dialect), 1):
+            yield idx, [(c, v) for c, v in enumerate(record[: MAX_COLS + 1], 1) if v.strip()]
+    except csv.Error as exc:
+        raise _unreadable(folder, f"{name}.csv is not valid CSV ({exc})") from None
