@@ -1,0 +1,483 @@
+"""Vector charts for the report (reportlab.graphics), readable in black and white.
+
+Every vendor keeps one look across all charts: a colour from a colour-blind-safe set
+whose grey levels differ, plus a hatch pattern, both picked by :class:`VendorPalette`
+from the vendor's name. Charts are drawn from plain primitives (no reportlab chart
+widgets) so that a 500-stream Gantt stays fast and rows never shrink below a readable
+size: long charts are split into page-sized :class:`Drawing` objects instead.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+from reportlab.graphics.shapes import Drawing, Group, Line, Path, Polygon, PolyLine, Rect, String
+from reportlab.lib import colors
+from reportlab.lib.colors import Color
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
+from planner.report.fonts import FontSet
+from planner.report.text import runs, shorten
+
+MIN_FONT = 6.5  # never smaller: the report must stay readable when printed
+INK = colors.HexColor("#222222")
+GRID = colors.HexColor("#d9d9d9")
+UNSERVED = "Unserved"
+
+# Okabe-Ito colours, ordered so that neighbours differ in grey level too.
+_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#F0E442", "#CC79A7", "#56B4E9", "#D55E00",
+            "#999999")
+_HATCHES = ("none", "diag", "horiz", "cross", "vert", "back", "dots")
+
+
+@dataclass(frozen=True, slots=True)
+class Look:
+    """How one vendor (or 'Unserved') is drawn."""
+
+    fill: Color
+    hatch: str  # none, diag, back, horiz, vert, cross, dots
+    ink: Color  # hatch line colour
+
+
+class VendorPalette:
+    """One look per vendor name, the same in every chart of a report.
+
+    Exited vendors are dark greys (the work that must go away); alternatives get the
+    colour set in name order; unserved work is white with red cross-hatching.
+    """
+
+    def __init__(self, exited: Iterable[str], alternatives: Iterable[str]) -> None:
+        self.exited = sorted(set(exited))
+        self.alternatives = sorted(set(alternatives) - set(self.exited))
+        self._looks: dict[str, Look] = {}
+        for i, name in enumerate(self.exited):
+            grey = 0.25 + 0.15 * (i % 3)
+            self._looks[name] = Look(Color(grey, grey, grey), "none" if i < 3 else "back",
+                                     colors.white)
+        for i, name in enumerate(self.alternatives):
+            fill = colors.HexColor(_COLOURS[i % len(_COLOURS)])
+            hatch = _HATCHES[(i + i // len(_COLOURS)) % len(_HATCHES)]
+            self._looks[name] = Look(fill, hatch, colors.HexColor("#1a1a1a"))
+        self._looks[UNSERVED] = Look(colors.white, "cross", colors.HexColor("#c0392b"))
+
+    @property
+    def order(self) -> list[str]:
+        """Stacking / legend order: exited vendors, alternatives, unserved."""
+        return [*self.exited, *self.alternatives, UNSERVED]
+
+    def __getitem__(self, vendor: str) -> Look:
+        return self._looks.get(vendor) or self._looks.setdefault(
+            vendor, Look(colors.HexColor("#bbbbbb"), "dots", INK))
+
+
+# --- primitives ---------------------------------------------------------------------------
+
+
+def label(x: float, y: float, text: object, fonts: FontSet, size: float = 7.5, *,
+          bold: bool = False, anchor: str = "start", colour: Color = INK) -> Group:
+    """A one-line label, split into font runs so CJK names print when a font has them."""
+    size = max(size, MIN_FONT)
+    pieces = [(fonts.bold if bold and f == fonts.regular else f, t) for f, t in runs(text, fonts)]
+    widths = [stringWidth(t, f, size) for f, t in pieces]
+    total = sum(widths)
+    start = x - total if anchor == "end" else x - total / 2 if anchor == "middle" else x
+    g = Group()
+    for (font, chunk), w in zip(pieces, widths, strict=True):
+        g.add(String(start, y, chunk, fontName=font, fontSize=size, fillColor=colour))
+        start += w
+    return g
+
+
+def fit(text: str, fonts: FontSet, size: float, width: float, *, bold: bool = False) -> str:
+    """Shorten ``text`` with an ellipsis until it fits ``width`` points."""
+    size = max(size, MIN_FONT)
+    font = fonts.bold if bold else fonts.regular
+    if stringWidth(text, font, size) <= width:
+        return text
+    lo, hi = 1, len(text)
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if stringWidth(shorten(text, mid), font, size) <= width:
+            lo = mid
+        else:
+            hi = mid - 1
+    return shorten(text, lo)
+
+
+def box(x: float, y: float, w: float, h: float, look: Look, *, edge: bool = True) -> Group:
+    """A filled rectangle with the look's hatch, clipped to the rectangle by geometry."""
+    g = Group()
+    g.add(Rect(x, y, w, h, fillColor=look.fill, strokeColor=INK if edge else None,
+               strokeWidth=0.3 if edge else 0))
+    if look.hatch != "none" and w > 0.5 and h > 0.5:
+        path = _hatch_path(x, y, w, h, look.hatch)
+        path.strokeColor = look.ink
+        path.strokeWidth = 0.4
+        g.add(path)
+    return g
+
+
+def _hatch_path(x: float, y: float, w: float, h: float, hatch: str, step: float = 3.2) -> Path:
+    p = Path(fillColor=None)
+    if hatch in ("horiz", "cross"):
+        for yy in np.arange(y + step / 2, y + h, step):
+            p.moveTo(x, yy)
+            p.lineTo(x + w, yy)
+    if hatch in ("vert", "cross"):
+        for xx in np.arange(x + step / 2, x + w, step):
+            p.moveTo(xx, y)
+            p.lineTo(xx, y + h)
+    if hatch == "dots":
+        for yy in np.arange(y + step / 2, y + h, step):
+            for xx in np.arange(x + step / 2, x + w, step):
+                p.moveTo(xx, yy)
+                p.lineTo(xx + 0.6, yy)
+    if hatch in ("diag", "back"):
+        # Lines y' = x' + c (diag) or y' = -x' + c (back) in rect-local coordinates.
+        for c in np.arange(-w + step / 2, h, step * 1.4):
+            if hatch == "diag":
+                x0, x1 = max(0.0, -c), min(w, h - c)
+                if x1 > x0:
+                    p.moveTo(x + x0, y + x0 + c)
+                    p.lineTo(x + x1, y + x1 + c)
+            else:
+                cc = c + w
+                x0, x1 = max(0.0, cc - h), min(w, cc)
+                if x1 > x0:
+                    p.moveTo(x + x0, y + cc - x0)
+                    p.lineTo(x + x1, y + cc - x1)
+    return p
+
+
+def legend(items: Sequence[tuple[str, Look]], fonts: FontSet, width: float, *,
+           extra: Sequence[tuple[str, Callable[[float, float], Group]]] = ()) -> Drawing:
+    """A wrapped legend of swatches (and optional marker glyphs) as its own drawing."""
+    size, sw, gap, row_h = 7.5, 14.0, 10.0, 12.0
+    entries: list[tuple[float, Callable[[float, float], Group], str]] = []
+    for name, look in items:
+        def swatch(x: float, y: float, look: Look = look) -> Group:
+            return box(x, y, sw, 8, look)
+        entries.append((sw, swatch, name))
+    entries += [(sw, draw, name) for name, draw in extra]
+    x, y, placed = 0.0, 0.0, []
+    for w, draw, name in entries:
+        text = fit(name, fonts, size, width / 2)
+        total = w + 4 + stringWidth(text, fonts.regular, size) + gap
+        if x > 0 and x + total > width:
+            x, y = 0.0, y + row_h
+        placed.append((x, y, draw, text))
+        x += total
+    height = y + row_h
+    d = Drawing(width, height)
+    for x, y, draw, text in placed:
+        top = height - y - 10
+        d.add(draw(x, top))
+        d.add(label(x + sw + 4, top + 1, text, fonts, size))
+    return d
+
+
+def nice_ticks(vmax: float, count: int = 5) -> list[float]:
+    """Round axis ticks 0..>=vmax (1, 2, 2.5, 5 x 10^k steps)."""
+    if vmax <= 0 or not math.isfinite(vmax):
+        return [0.0, 1.0]
+    raw = vmax / count
+    mag = 10 ** math.floor(math.log10(raw))
+    step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
+    return [step * i for i in range(math.ceil(vmax / step - 1e-9) + 1)]
+
+
+def short_number(v: float) -> str:
+    """Axis labels: 3 significant digits with k / m suffixes."""
+    a = abs(v)
+    if a >= 1e6:
+        return f"{v / 1e6:.3g}m"
+    if a >= 1e3:
+        return f"{v / 1e3:.3g}k"
+    return f"{v:.3g}"
+
+
+def y_axis(d: Drawing | Group, x: float, y: float, w: float, h: float, ticks: list[float],
+           fonts: FontSet, fmt: Callable[[float], str] = short_number) -> None:
+    top = ticks[-1] or 1.0
+    for t in ticks:
+        yy = y + h * t / top
+        d.add(Line(x, yy, x + w, yy, strokeColor=GRID, strokeWidth=0.4))
+        d.add(label(x - 3, yy - 2.5, fmt(t), fonts, MIN_FONT, anchor="end"))
+
+
+def date_axis(d: Drawing | Group, x: float, y: float, w: float, plan_start: date, weeks: int,
+              fonts: FontSet, *, top_y: float | None = None, below: bool = True) -> None:
+    """Real dates under (or above) a week axis; gridlines up to ``top_y`` when given."""
+    px = w / max(weeks, 1)
+    end = plan_start + timedelta(days=7 * weeks)
+    months = (end.year - plan_start.year) * 12 + end.month - plan_start.month
+    every = 1 if months <= 8 else 2 if months <= 14 else 3 if months <= 30 else 6
+    first = date(plan_start.year, plan_start.month, 1)
+    ticks: list[date] = []
+    m = 0
+    while True:
+        total = first.month - 1 + m
+        d0 = date(first.year + total // 12, total % 12 + 1, 1)
+        if d0 > end:
+            break
+        if d0 >= plan_start and (d0.month - 1) % every == 0:
+            ticks.append(d0)
+        m += 1
+    if weeks <= 8 or not ticks:  # too short for months: label weeks instead
+        ticks = [plan_start + timedelta(days=7 * k) for k in range(0, weeks + 1, 2)]
+    ly = y - 9 if below else y + 3
+    for t in ticks:
+        xx = x + px * (t - plan_start).days / 7
+        if top_y is not None:
+            d.add(Line(xx, y, xx, top_y, strokeColor=GRID, strokeWidth=0.4))
+        d.add(Line(xx, y, xx, y - 2.5 if below else y + 2.5, strokeColor=INK, strokeWidth=0.5))
+        text = f"{t:%b %Y}" if t.month == 1 or t == ticks[0] else f"{t:%b}"
+        d.add(label(xx, ly, text, fonts, MIN_FONT, anchor="middle"))
+    d.add(Line(x, y, x + w, y, strokeColor=INK, strokeWidth=0.5))
+
+
+# --- Gantt ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class GanttRow:
+    """One row: a contract header (aggregate of its streams) or a stream."""
+
+    label: str
+    shares: np.ndarray  # weeks x len(palette.order): share of the row's volume per vendor
+    header: bool = False
+    cutover: tuple[int, int] | None = None  # first week moved .. last week on exited vendor
+    markers: tuple[tuple[int, str], ...] = ()  # (week, kind): notice, nonrenewal, exit, end
+
+
+def share_matrix(alloc: pd.DataFrame, unserved: pd.DataFrame, key: str, ids: Sequence[str],
+                 volumes: Sequence[float], order: Sequence[str], weeks: int) -> np.ndarray:
+    """ids x weeks x vendors array of shares of each id's weekly volume (vectorised)."""
+    index = {k: i for i, k in enumerate(ids)}
+    col = {v: j for j, v in enumerate(order)}
+    out = np.zeros((len(ids), weeks, len(order)))
+    for frame, vendor in ((alloc, None), (unserved, UNSERVED)):
+        if frame.empty:
+            continue
+        rows = frame[key].map(index)
+        vend = frame["vendor"].map(col) if vendor is None else pd.Series(col[vendor],
+                                                                          index=frame.index)
+        ok = rows.notna() & vend.notna() & (frame["week"] >= 0) & (frame["week"] < weeks)
+        np.add.at(out, (rows[ok].astype(int).to_numpy(), frame.loc[ok, "week"].astype(int)
+                        .to_numpy(), vend[ok].astype(int).to_numpy()),
+                  frame.loc[ok, "tasks"].to_numpy(dtype=float))
+    vol = np.asarray(volumes, dtype=float)[:, None, None]
+    return np.divide(out, vol, out=np.zeros_like(out), where=vol > 0)
+
+
+def gantt_pages(rows: Sequence[GanttRow], palette: VendorPalette, fonts: FontSet,
+                plan_start: date, weeks: int, width: float, height: float) -> list[Drawing]:
+    """The timeline, cut into drawings no taller than ``height``; headers repeat per page.
+
+    Rows are 10 pt (labels 7 pt) when many; a short plan gets taller bars, up to 22 pt.
+    """
+    axis_h = 16.0
+    n_head = sum(r.header for r in rows)
+    n_rows = len(rows) - n_head
+    room = (height - axis_h - 2) / max(1.0, n_rows + 1.3 * n_head)
+    row_h = float(min(22.0, max(10.0, math.floor(room))))
+    head_h = max(13.0, row_h * 1.2) if row_h > 10 else 13.0
+    pages: list[list[GanttRow]] = [[]]
+    used = axis_h
+    for i, row in enumerate(rows):
+        h = head_h if row.header else row_h
+        # keep a contract header with at least its first stream
+        need = h + (row_h if row.header and i + 1 < len(rows) else 0)
+        if pages[-1] and used + need > height:
+            pages.append([])
+            used = axis_h
+            if not row.header:  # repeat the contract header above continued rows
+                parent = next((r for r in reversed(rows[:i]) if r.header), None)
+                if parent is not None:
+                    pages[-1].append(GanttRow(parent.label + " (continued)", parent.shares, True,
+                                              None, parent.markers))
+                    used += head_h
+        pages[-1].append(row)
+        used += h
+    return [_gantt_drawing(p, palette, fonts, plan_start, weeks, width, row_h, head_h, axis_h)
+            for p in pages if p]
+
+
+def _gantt_drawing(rows: Sequence[GanttRow], palette: VendorPalette, fonts: FontSet,
+                   plan_start: date, weeks: int, width: float, row_h: float, head_h: float,
+                   axis_h: float) -> Drawing:
+    label_w = min(190.0, width * 0.28)
+    plot_x, plot_w = label_w + 4, width - label_w - 8
+    px = plot_w / weeks
+    height = axis_h + sum(head_h if r.header else row_h for r in rows) + 2
+    d = Drawing(width, height)
+    top = height - axis_h
+    date_axis(d, plot_x, top, plot_w, plan_start, weeks, fonts, top_y=2, below=False)
+    y = top
+    order = palette.order
+    for row in rows:
+        h = head_h if row.header else row_h
+        y -= h
+        if row.header:
+            d.add(Rect(0, y, width, h, fillColor=colors.HexColor("#eeeeee"), strokeColor=None,
+                       strokeWidth=0))
+        text = fit(row.label, fonts, 7.5 if row.header else MIN_FONT + 0.5,
+                   label_w - (4 if row.header else 10), bold=row.header)
+        d.add(label(2 if row.header else 8, y + h / 2 - 2.5, text, fonts,
+                    7.5 if row.header else MIN_FONT + 0.5, bold=row.header))
+        bar_y, bar_h = y + 1.5, h - 3
+        for start, end, shares in _runs(row.shares):
+            offset = 0.0
+            for j in np.nonzero(shares > 1e-4)[0]:
+                seg = bar_h * min(float(shares[j]), 1.0)
+                d.add(box(plot_x + start * px, bar_y + bar_h - offset - seg, (end - start) * px,
+                          seg, palette[order[j]], edge=False))
+                offset += seg
+        if row.cutover is not None:
+            a, b = row.cutover
+            d.add(Line(plot_x + a * px, y + 0.8, plot_x + (b + 1) * px, y + 0.8,
+                       strokeColor=INK, strokeWidth=1.2))
+        for week, kind in row.markers:
+            d.add(marker(plot_x + week * px, y, h, kind))
+    d.add(Line(plot_x, 2, plot_x, top, strokeColor=INK, strokeWidth=0.5))
+    return d
+
+
+def _runs(shares: np.ndarray) -> list[tuple[int, int, np.ndarray]]:
+    """Merge consecutive weeks whose shares are equal (to 1%) into one segment."""
+    q = np.round(shares * 100)
+    out: list[tuple[int, int, np.ndarray]] = []
+    start = 0
+    for t in range(1, len(q) + 1):
+        if t == len(q) or not np.array_equal(q[t], q[start]):
+            if q[start].any():
+                out.append((start, t, shares[start:t].mean(axis=0)))
+            start = t
+    return out
+
+
+def marker(x: float, y: float, h: float, kind: str) -> Group:
+    """Date markers on a Gantt row: notice (down triangle), non-renewal (diamond), exit
+    (thick bar), contract end (dotted line)."""
+    g = Group()
+    if kind == "exit":
+        g.add(Line(x, y, x, y + h, strokeColor=colors.black, strokeWidth=1.8))
+    elif kind == "end":
+        g.add(Line(x, y, x, y + h, strokeColor=colors.black, strokeWidth=0.8,
+                   strokeDashArray=[1, 1.5]))
+    elif kind == "notice":
+        g.add(Polygon([x - 3, y + h - 1, x + 3, y + h - 1, x, y + h - 6],
+                      fillColor=colors.black, strokeColor=colors.white, strokeWidth=0.4))
+    elif kind == "nonrenewal":
+        g.add(Polygon([x, y + h - 0.5, x + 3, y + h - 3.5, x, y + h - 6.5, x - 3, y + h - 3.5],
+                      fillColor=colors.white, strokeColor=colors.black, strokeWidth=0.8))
+    return g
+
+
+# --- weekly stacked load and cost ----------------------------------------------------------
+
+
+def stacked_weeks(series: Sequence[tuple[Look, np.ndarray]], fonts: FontSet, plan_start: date,
+                  width: float, height: float, *,
+                  lines: Sequence[tuple[str, np.ndarray, Color, Sequence[float] | None]] = (),
+                  fmt: Callable[[float], str] = short_number, title: str = "",
+                  flags: np.ndarray | None = None) -> Drawing:
+    """Stacked weekly bars (by vendor look) with optional step lines (capacity, baseline).
+
+    ``flags`` marks weeks (bool per week) with a small black tick above the bar, e.g.
+    bottleneck weeks.
+    """
+    weeks = len(series[0][1]) if series else (len(lines[0][1]) if lines else 1)
+    d = Drawing(width, height)
+    left, bottom, top_pad = 34.0, 14.0, 14.0 if title else 4.0
+    pw, ph = width - left - 6, height - bottom - top_pad
+    stack = np.sum([s for _, s in series], axis=0) if series else np.zeros(weeks)
+    vmax = max([float(np.max(stack, initial=0))] +
+               [float(np.nanmax(v, initial=0)) for _, v, _, _ in lines])
+    ticks = nice_ticks(vmax * 1.05)
+    top = ticks[-1] or 1.0
+    y_axis(d, left, bottom, pw, ph, ticks, fonts, fmt)
+    date_axis(d, left, bottom, pw, plan_start, weeks, fonts)
+    if title:
+        d.add(label(0, height - 9, title, fonts, 8, bold=True))
+    bw = pw / weeks
+    base = np.zeros(weeks)
+    for look, values in series:
+        for t in np.nonzero(values > 1e-9)[0]:
+            h = ph * values[t] / top
+            d.add(box(left + t * bw + bw * 0.08, bottom + ph * base[t] / top, bw * 0.84, h,
+                      look, edge=bw > 3))
+        base += values
+    for _name, values, colour, dash in lines:
+        pts: list[float] = []
+        for t, v in enumerate(values):
+            yy = bottom + ph * min(float(v), top) / top
+            pts += [left + t * bw, yy, left + (t + 1) * bw, yy]
+        d.add(PolyLine(pts, strokeColor=colour, strokeWidth=1.2, strokeDashArray=dash))
+    if flags is not None:
+        for t in np.nonzero(flags)[0]:
+            xx = left + (t + 0.5) * bw
+            yy = bottom + ph * float(stack[t]) / top + 2
+            d.add(Polygon([xx - 2.2, yy + 4, xx + 2.2, yy + 4, xx, yy], fillColor=colors.black,
+                          strokeColor=None, strokeWidth=0))
+    return d
+
+
+def cumulative_lines(series: Sequence[tuple[str, np.ndarray, Color, Sequence[float] | None]],
+                     fonts: FontSet, plan_start: date, width: float, height: float, *,
+                     fmt: Callable[[float], str] = short_number, title: str = "",
+                     end_fmt: Callable[[float], str] | None = None) -> Drawing:
+    """Cumulative cost lines (plan solid, baseline dashed) with end labels."""
+    d = Drawing(width, height)
+    left, bottom, top_pad, right = 34.0, 14.0, 14.0 if title else 4.0, 70.0
+    pw, ph = width - left - right, height - bottom - top_pad
+    weeks = max(len(v) for _, v, _, _ in series)
+    vmax = max(float(np.max(v, initial=0)) for _, v, _, _ in series)
+    ticks = nice_ticks(vmax * 1.05)
+    top = ticks[-1] or 1.0
+    y_axis(d, left, bottom, pw, ph, ticks, fonts, fmt)
+    date_axis(d, left, bottom, pw, plan_start, weeks, fonts)
+    if title:
+        d.add(label(0, height - 9, title, fonts, 8, bold=True))
+    ends: list[float] = []
+    for name, values, colour, dash in series:
+        pts = [left, bottom]
+        for t, v in enumerate(values):
+            pts += [left + pw * (t + 1) / weeks, bottom + ph * float(v) / top]
+        d.add(PolyLine(pts, strokeColor=colour, strokeWidth=1.6, strokeDashArray=dash))
+        yy = pts[-1]
+        while any(abs(yy - e) < 9 for e in ends):  # keep end labels apart
+            yy -= 9
+        ends.append(yy)
+        d.add(label(left + pw + 4, yy - 2.5, f"{name} {(end_fmt or fmt)(float(values[-1]))}",
+                    fonts, 7))
+    return d
+
+
+def hbars(rows: Sequence[tuple[str, Sequence[float]]], series: Sequence[tuple[str, Look]],
+          fonts: FontSet, width: float, fmt: Callable[[float], str]) -> Drawing:
+    """Grouped horizontal bars (one group per category, one bar per series), labelled."""
+    bar_h, gap, label_w = 9.0, 7.0, 110.0
+    n = len(series)
+    height = len(rows) * (n * bar_h + gap) + 4
+    d = Drawing(width, height)
+    vmax = max((max(v, default=0.0) for _, v in rows), default=0.0) or 1.0
+    pw = width - label_w - 80
+    y = height - 2
+    for name, values in rows:
+        y -= n * bar_h
+        d.add(label(0, y + n * bar_h / 2 - 2.5, name, fonts, 7.5))
+        for k, ((_sname, look), v) in enumerate(zip(series, values, strict=True)):
+            yy = y + (n - 1 - k) * bar_h
+            w = pw * max(v, 0.0) / vmax
+            if w > 0.2:
+                d.add(box(label_w, yy + 1, w, bar_h - 2, look))
+            d.add(label(label_w + w + 3, yy + 2, fmt(v), fonts, MIN_FONT + 0.5))
+        y -= gap
+    d.add(Line(label_w, 0, label_w, height, strokeColor=INK, strokeWidth=0.5))
+    return d
