@@ -84,7 +84,7 @@ def parse_id(value: object) -> str:
     """IDs are text: 123 typed as a number is "123", "00123" stays "00123"."""
     text = parse_text(value)
     if not text:
-        raise CellError("empty ID", "text (an ID)")
+        raise CellError("empty ID")
     return text
 
 
@@ -328,40 +328,49 @@ def _check_bounds(column: Column, value: float) -> None:
         below = value <= column.minimum if column.exclusive_min else value < column.minimum
         if below:
             if column.exclusive_min and value == column.minimum:
-                raise CellError("zero is not allowed here", column.expected)
-            raise CellError("negative" if value < 0 else "too small", column.expected)
+                raise CellError("zero is not allowed here")
+            raise CellError("negative" if value < 0 else "too small")
     if column.maximum is not None and value > column.maximum:
-        raise CellError("too large", column.expected)
+        raise CellError("too large")
 
 
 def parse_cell(column: Column, value: object, date1904: bool = False) -> object:
     """Parse a non-empty raw cell as ``column`` says; raises :class:`CellError`."""
+    try:
+        return _parse_as(column, value, date1904)
+    except CellError as err:
+        # column.expected is built on demand: only failures pay for the message.
+        err.expected = err.expected or column.expected
+        raise
+
+
+def _parse_as(column: Column, value: object, date1904: bool) -> object:
     if value is FORMULA_NO_VALUE:
         raise CellError(
             "a formula saved without its value (open and save the file in Excel, or type "
-            "the value)", column.expected)
-    kind, expected = column.type, column.expected
+            "the value)")
+    kind = column.type
     result: object
     if kind is ColType.TEXT:
         result = parse_text(value)
     elif kind is ColType.ID:
         result = parse_id(value)
     elif kind in (ColType.NUMBER, ColType.MONEY):
-        result = parse_number(value, expected)
+        result = parse_number(value, "")
         _check_bounds(column, result)
     elif kind is ColType.INT:
-        result = parse_int(value, expected)
+        result = parse_int(value, "")
         _check_bounds(column, result)
     elif kind is ColType.FRACTION:
-        result = parse_fraction(value, expected)
+        result = parse_fraction(value, "")
     elif kind is ColType.DATE:
         result = parse_date(value, date1904)
     elif kind is ColType.BOOL:
-        result = parse_bool(value, expected)
+        result = parse_bool(value, "")
     elif kind is ColType.LEVEL:
-        result = parse_level(value, expected)
+        result = parse_level(value, "")
     elif kind is ColType.MODE:
-        result = parse_mode(value, expected)
+        result = parse_mode(value, "")
     else:  # pragma: no cover - every ColType is handled above
         raise AssertionError(kind)
     return result

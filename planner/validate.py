@@ -135,14 +135,20 @@ def _show_default(col: Column) -> str:
 
 # --- rows ----------------------------------------------------------------------------
 
-def _is_data_row(schema: SheetSchema, index: dict[str, int], cells: list[Any]) -> bool:
+def _data_columns(schema: SheetSchema, index: dict[str, int]) -> list[int] | None:
+    """Indexes of the required columns, first one first (None if it is missing)."""
+    first = schema.required_columns[0].name
+    if first not in index:
+        return None
+    return [index[c.name] for c in schema.required_columns if c.name in index]
+
+
+def _is_data_row(required: list[int] | None, cells: list[Any]) -> bool:
     """Data: the first required column and at least one other required column filled."""
-    required = [index[c.name] for c in schema.required_columns if c.name in index]
-    if not required or required[0] != index.get(schema.required_columns[0].name):
+    if not required or is_empty(cells[required[0]]):
         return False
-    filled = [not is_empty(cells[i]) for i in required]
     # A sheet with one required column (Vendors) has no "other" column to look at.
-    return filled[0] and (len(filled) == 1 or any(filled[1:]))
+    return len(required) == 1 or any(not is_empty(cells[i]) for i in required[1:])
 
 
 def read_records(schema: SheetSchema, sheet: RawSheet, index: dict[str, int], date1904: bool,
@@ -153,16 +159,17 @@ def read_records(schema: SheetSchema, sheet: RawSheet, index: dict[str, int], da
     unknown = [(i, h) for i, h in enumerate(sheet.headers)
                if h and normalize_key(h) not in {c.key for c in schema.columns}]
     defaulted: dict[str, list[int]] = {}
+    required = _data_columns(schema, index)
+    columns = [(col, index.get(col.name)) for col in schema.columns]
     for raw_row in sheet.rows:
         cells = raw_row.cells
-        if not _is_data_row(schema, index, cells):
+        if not _is_data_row(required, cells):
             text = " | ".join(show(v) for v in cells if not is_empty(v))
             out.add(WARNING, schema.name, "row skipped: not a data row (title, total or "
                     "note?)", raw_row.excel_row, found=text[:80])
             continue
         record = Record(raw_row.excel_row, {}, headers)
-        for col in schema.columns:
-            i = index.get(col.name)
+        for col, i in columns:
             value = cells[i] if i is not None else None
             if is_empty(value):
                 if col.required:
