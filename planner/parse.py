@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from datetime import date, datetime, time, timedelta
 
 from planner.domain import Level, Mode
@@ -46,7 +47,9 @@ class CellError(ValueError):
 
 
 def is_empty(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
+    if value is None:
+        return True
+    return type(value) is str and not value.strip()
 
 
 def show(value: object) -> str:
@@ -69,6 +72,8 @@ def show(value: object) -> str:
 
 def parse_text(value: object) -> str:
     """Free text; numbers typed into a text cell read as their digits."""
+    if type(value) is str:
+        return value.strip()
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, float) and value.is_integer():
@@ -148,6 +153,8 @@ def parse_number_text(text: str) -> float:
 
 
 def parse_number(value: object, expected: str = "a number") -> float:
+    if type(value) is int or (type(value) is float and math.isfinite(value)):
+        return float(value)
     if isinstance(value, bool | date):
         raise CellError("not a number", expected)
     if isinstance(value, int | float):
@@ -217,7 +224,7 @@ _MONTHS = {
     )
     for name in names
 }
-_TIME = r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+_TIME = r"(?:[ t]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
 _ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})" + _TIME + "$")
 _DMY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?: \d{1,2}:\d{2}(?::\d{2})?)?$")
 _D_MON_Y = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?[ \-/.]+([a-z]+)\.?[ \-/.,]+(\d{4})$")
@@ -344,35 +351,29 @@ def parse_cell(column: Column, value: object, date1904: bool = False) -> object:
         raise
 
 
+_PARSERS: dict[ColType, Callable[[object, bool], object]] = {
+    ColType.TEXT: lambda v, _: parse_text(v),
+    ColType.ID: lambda v, _: parse_id(v),
+    ColType.NUMBER: lambda v, _: parse_number(v, ""),
+    ColType.MONEY: lambda v, _: parse_number(v, ""),
+    ColType.INT: lambda v, _: parse_int(v, ""),
+    ColType.FRACTION: lambda v, _: parse_fraction(v, ""),
+    ColType.DATE: parse_date,
+    ColType.BOOL: lambda v, _: parse_bool(v, ""),
+    ColType.LEVEL: lambda v, _: parse_level(v, ""),
+    ColType.MODE: lambda v, _: parse_mode(v, ""),
+}
+_BOUNDED = (ColType.NUMBER, ColType.MONEY, ColType.INT)
+
+
 def _parse_as(column: Column, value: object, date1904: bool) -> object:
     if value is FORMULA_NO_VALUE:
         raise CellError(
             "a formula saved without its value (open and save the file in Excel, or type "
             "the value)")
-    kind = column.type
-    result: object
-    if kind is ColType.TEXT:
-        result = parse_text(value)
-    elif kind is ColType.ID:
-        result = parse_id(value)
-    elif kind in (ColType.NUMBER, ColType.MONEY):
-        result = parse_number(value, "")
-        _check_bounds(column, result)
-    elif kind is ColType.INT:
-        result = parse_int(value, "")
-        _check_bounds(column, result)
-    elif kind is ColType.FRACTION:
-        result = parse_fraction(value, "")
-    elif kind is ColType.DATE:
-        result = parse_date(value, date1904)
-    elif kind is ColType.BOOL:
-        result = parse_bool(value, "")
-    elif kind is ColType.LEVEL:
-        result = parse_level(value, "")
-    elif kind is ColType.MODE:
-        result = parse_mode(value, "")
-    else:  # pragma: no cover - every ColType is handled above
-        raise AssertionError(kind)
+    result = _PARSERS[column.type](value, date1904)
+    if column.type in _BOUNDED:
+        _check_bounds(column, result)  # type: ignore[arg-type]
     return result
 
 

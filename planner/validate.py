@@ -8,6 +8,7 @@ reported here without further code.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -143,12 +144,24 @@ def _data_columns(schema: SheetSchema, index: dict[str, int]) -> list[int] | Non
     return [index[c.name] for c in schema.required_columns if c.name in index]
 
 
+_SUMMARY_LABEL = re.compile(r"^\s*(grand\s*|sub-?)?(totals?|sums?|average|notes?)\b",
+                            re.IGNORECASE)
+
+
 def _is_data_row(required: list[int] | None, cells: list[Any]) -> bool:
-    """Data: the first required column and at least one other required column filled."""
+    """Data: the first required column and at least one other required column filled.
+
+    A totals line ("Total" over a summed volume) fills two required columns too; it is
+    told apart by its label and by leaving some required column empty.
+    """
     if not required or is_empty(cells[required[0]]):
         return False
     # A sheet with one required column (Vendors) has no "other" column to look at.
-    return len(required) == 1 or any(not is_empty(cells[i]) for i in required[1:])
+    filled = [not is_empty(cells[i]) for i in required[1:]]
+    if filled and not any(filled):
+        return False
+    first = cells[required[0]]
+    return not (isinstance(first, str) and _SUMMARY_LABEL.match(first) and not all(filled))
 
 
 def read_records(schema: SheetSchema, sheet: RawSheet, index: dict[str, int], date1904: bool,
@@ -173,8 +186,9 @@ def read_records(schema: SheetSchema, sheet: RawSheet, index: dict[str, int], da
             value = cells[i] if i is not None else None
             if is_empty(value):
                 if col.required:
-                    out.add(ERROR, schema.name, f"missing {col.name}", raw_row.excel_row,
-                            headers[col.name], expected=col.expected)
+                    if i is not None:  # a missing column was reported once, not per row
+                        out.add(ERROR, schema.name, f"missing {col.name}", raw_row.excel_row,
+                                headers[col.name], expected=col.expected)
                     record.ok = False
                 elif i is not None and col.default not in (None, ""):
                     defaulted.setdefault(col.name, []).append(raw_row.excel_row)

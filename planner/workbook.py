@@ -329,12 +329,21 @@ def _collect(name: str, hidden: bool, rows: Iterable[tuple[int, Iterable[tuple[i
 
 
 def _find_header(schema: SheetSchema, rows: dict[int, dict[int, Cell]]) -> int:
+    """The first of the first 20 rows holding every required column.
+
+    Failing that, the row naming the most known columns, so that validation can say
+    exactly which columns are missing; 0 when no row names any.
+    """
     required = {c.key for c in schema.required_columns}
+    known = {c.key for c in schema.columns}
+    best, best_count = 0, 0
     for row_idx in sorted(r for r in rows if r <= HEADER_SEARCH_ROWS):
         keys = {normalize_key(v) for v in rows[row_idx].values() if isinstance(v, str)}
         if required <= keys:
             return row_idx
-    return 0
+        if len(keys & known) > best_count:
+            best, best_count = row_idx, len(keys & known)
+    return best
 
 
 def _build_sheet(schema: SheetSchema, cells: _SheetCells,
