@@ -1,0 +1,170 @@
+"""The data tabs: one editable, sortable, filterable table per workbook sheet."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt
+from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from planner.domain import normalize_key
+from planner.problems import Problem
+from planner.schema import SHEETS
+from ui.models.sheet_model import SheetFilterProxy, SheetTableModel
+
+if TYPE_CHECKING:
+    from planner.workbook import RawWorkbook
+
+
+class SheetPage(QWidget):
+    """Filter box + table for one sheet."""
+
+    def __init__(self, model: SheetTableModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.proxy = SheetFilterProxy(self)
+        self.proxy.setSourceModel(model)
+        self.filter_edit = QLineEdit()
+        self.filter_edit.setPlaceholderText(f"Filter {model.sheet_name} (any column)…")
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.textChanged.connect(self.proxy.set_text)
+        self.only_problems = QCheckBox("Only rows with problems")
+        self.only_problems.toggled.connect(self.proxy.set_only_problems)
+        self.count_label = QLabel()
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # workbook order first
+        self.table.setAlternatingRowColors(True)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                                   | QAbstractItemView.EditTrigger.EditKeyPressed
+                                   | QAbstractItemView.EditTrigger.AnyKeyPressed)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        header.setResizeContentsPrecision(200)
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
+        self.table.resizeColumnsToContents()
+        for column in range(model.columnCount()):
+            self.table.setColumnWidth(column, min(self.table.columnWidth(column), 260))
+
+        bar = QHBoxLayout()
+        bar.addWidget(self.filter_edit, 1)
+        bar.addWidget(self.only_problems)
+        bar.addWidget(self.count_label)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(bar)
+        layout.addWidget(self.table, 1)
+        self.proxy.rowsInserted.connect(self._update_count)
+        self.proxy.rowsRemoved.connect(self._update_count)
+        self.proxy.modelReset.connect(self._update_count)
+        self.proxy.layoutChanged.connect(self._update_count)
+        self._update_count()
+
+    def _update_count(self) -> None:
+        shown, total = self.proxy.rowCount(), self.model.rowCount()
+        self.count_label.setText(f"{total} rows" if shown == total else f"{shown} of {total} rows")
+
+    def select_cell(self, row: int, column: int | None) -> bool:
+        """Select a source cell (or row), clearing filters that hide it."""
+        source = self.model.index(row, column if column is not None else 0)
+        proxy_index = self.proxy.mapFromSource(source)
+        if not proxy_index.isValid():
+            self.filter_edit.clear()
+            self.only_problems.setChecked(False)
+            proxy_index = self.proxy.mapFromSource(source)
+            if not proxy_index.isValid():
+                return False
+        selection = self.table.selectionModel()
+        flags = QItemSelectionModel.SelectionFlag.ClearAndSelect
+        if column is None:
+            flags |= QItemSelectionModel.SelectionFlag.Rows
+        selection.setCurrentIndex(proxy_index, flags)
+        self.table.scrollTo(proxy_index, QAbstractItemView.ScrollHint.PositionAtCenter)
+        self.table.setFocus()
+        return True
+
+    def current_source_index(self) -> QModelIndex:
+        return self.proxy.mapToSource(self.table.currentIndex())
+
+
+def _sheet_order(name: str) -> int:
+    keys = [s.key for s in SHEETS]
+    key = normalize_key(name)
+    return keys.index(key) if key in keys else len(keys)
+
+
+class DataTabs(QTabWidget):
+    """Tabs Contracts, Workstreams, Vendors, Capacity, Settings (those in the workbook)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setDocumentMode(True)
+        self.pages: dict[str, SheetPage] = {}
+
+    def build_pages(self, raw: RawWorkbook, undo_stack: QUndoStack) -> list[SheetPage]:
+        """New pages for ``raw`` (not shown yet: :meth:`install` swaps them in)."""
+        names = sorted(raw.sheets, key=_sheet_order)
+        return [SheetPage(SheetTableModel(raw.sheets[name], undo_stack)) for name in names]
+
+    def install(self, pages: list[SheetPage]) -> None:
+        current = self.tabText(self.currentIndex()) if self.count() else ""
+        while self.count():
+            old = self.widget(0)
+            self.removeTab(0)
+            old.deleteLater()
+        self.pages = {}
+        for page in pages:
+            self.pages[normalize_key(page.model.sheet_name)] = page
+            self.addTab(page, page.model.sheet_name)
+        for i in range(self.count()):
+            if self.tabText(i).startswith(current) and current:
+                self.setCurrentIndex(i)
+        self.set_problems([])
+
+    def models(self) -> list[SheetTableModel]:
+        return [page.model for page in self.pages.values()]
+
+    def page(self, sheet_name: str) -> SheetPage | None:
+        return self.pages.get(normalize_key(sheet_name))
+
+    def set_problems(self, problems: list[Problem]) -> None:
+        for i in range(self.count()):
+            page = self.widget(i)
+            if not isinstance(page, SheetPage):
+                continue
+            page.model.set_problems(problems)
+            n = page.model.problem_count()
+            name = page.model.sheet_name
+            self.setTabText(i, f"{name} ({n})" if n else name)
+            self.setTabToolTip(i, f"{n} problem(s) located in {name}" if n else
+                               (page.model.schema.description if page.model.schema else name))
+
+    def show_problem(self, problem: Problem) -> bool:
+        """Switch to the problem's sheet and select its cell; False when it has no cell."""
+        page = self.page(problem.sheet)
+        if page is None:
+            return False
+        self.setCurrentWidget(page)
+        located = page.model.locate(problem)
+        if located is None:
+            return False
+        return page.select_cell(*located)
+
+    def current_page(self) -> SheetPage | None:
+        page = self.currentWidget()
+        return page if isinstance(page, SheetPage) else None

@@ -1,0 +1,128 @@
+"""Long work off the GUI thread.
+
+The work itself is a plain, Qt-free function ``fn(progress, cancel) -> value``: it reports
+through ``progress(fraction | None, message)`` and checks (or subscribes to) ``cancel``.
+:class:`Worker` wraps it in a QObject with started/progress/result/error/finished signals
+and :class:`TaskRunner` runs one at a time in a QThread. Signals cross to the GUI thread
+queued, so no widget is ever touched from the worker.
+"""
+
+from __future__ import annotations
+
+import time
+import weakref
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from ui.tasks import CancelFlag, ProgressFn
+
+PROGRESS_INTERVAL = 0.05  # seconds between progress signals (the GUI needs no more)
+
+
+class Task(Protocol):
+    def __call__(self, progress: ProgressFn, cancel: CancelFlag) -> Any: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    fraction: float | None
+    message: str
+
+
+class Worker(QObject):
+    started = Signal()
+    progress = Signal(object)  # Progress
+    result = Signal(object)
+    error = Signal(object)  # the exception
+    finished = Signal()
+
+    def __init__(self, fn: Task, name: str) -> None:
+        super().__init__()
+        self.fn = fn
+        self.name = name
+        self.cancel_flag = CancelFlag()
+        self._last_progress = 0.0
+
+    def _report(self, fraction: float | None, message: str) -> None:
+        now = time.monotonic()
+        if now - self._last_progress < PROGRESS_INTERVAL and fraction not in (0.0, 1.0):
+            return
+        self._last_progress = now
+        self.progress.emit(Progress(fraction, message))
+
+    @Slot()
+    def run(self) -> None:
+        self.started.emit()
+        try:
+            value = self.fn(self._report, self.cancel_flag)
+        except Exception as exc:  # delivered to the GUI as a signal, shown there
+            self.error.emit(exc)
+        else:
+            self.result.emit(value)
+        finally:
+            self.finished.emit()
+
+
+_threads: weakref.WeakSet[QThread] = weakref.WeakSet()
+
+
+def running_threads() -> list[QThread]:
+    """Worker threads still running (tests fail when one is left behind)."""
+    return [t for t in list(_threads) if t.isRunning()]
+
+
+class TaskRunner(QObject):
+    """Runs one :class:`Worker` at a time on its own QThread."""
+
+    busy_changed = Signal(bool)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._thread: QThread | None = None
+        self._worker: Worker | None = None
+        self._busy = False
+
+    @property
+    def busy(self) -> bool:
+        """True from :meth:`start` until the thread's end reached the GUI thread."""
+        return self._busy
+
+    @property
+    def worker(self) -> Worker | None:
+        return self._worker if self.busy else None
+
+    def start(self, fn: Task, name: str) -> Worker:
+        """Start ``fn``; connect to the returned worker's signals before control returns."""
+        if self.busy:
+            raise RuntimeError("a task is already running")
+        thread = QThread()
+        thread.setObjectName(f"worker-{name}")
+        worker = Worker(fn, name)
+        worker.moveToThread(thread)
+        thread.started.connect(worker.run)
+        worker.finished.connect(thread.quit)
+        thread.finished.connect(self._on_finished)
+        self._thread, self._worker = thread, worker  # references keep both alive
+        _threads.add(thread)
+        thread.start()
+        self._busy = True
+        self.busy_changed.emit(True)
+        return worker
+
+    @Slot()
+    def _on_finished(self) -> None:
+        self._busy = False
+        self.busy_changed.emit(False)
+
+    def cancel(self) -> None:
+        if self._worker is not None:
+            self._worker.cancel_flag.cancel()
+
+    def shutdown(self, timeout_ms: int = 30_000) -> bool:
+        """Cancel and wait; True when no thread is left running."""
+        self.cancel()
+        if self._thread is not None and self._thread.isRunning():
+            return bool(self._thread.wait(timeout_ms))
+        return True
