@@ -196,6 +196,23 @@ def _check_zip(path: Path, zf: zipfile.ZipFile) -> None:
     if total > MAX_UNZIPPED_BYTES:
         raise _unreadable(path, f"the file would inflate to {total:,} bytes: refused as a "
                           "possible zip bomb")
+    for info in infos:
+        if info.filename.endswith((".xml", ".rels")) and _has_dtd(zf, info):
+            raise _unreadable(path, f"unsafe XML refused in {info.filename!r} (a DTD with "
+                              "entity declarations or external references)")
+
+
+_ROOT_START = re.compile(rb"<[A-Za-z_]")
+
+
+def _has_dtd(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """Office XML never carries a DTD: any DOCTYPE in a part's prolog is refused outright,
+    whichever parser (defusedxml, calamine) would read it later."""
+    with zf.open(info) as fh:
+        head = fh.read(65536)
+    root = _ROOT_START.search(head)
+    prolog = head if root is None else head[: root.start()]
+    return b"<!DOCTYPE" in prolog.upper() or b"<!ENTITY" in prolog.upper()
 
 
 class _Budget:
@@ -221,13 +238,24 @@ def read_workbook(path: str | Path) -> RawWorkbook:
         return _read_file(p)
     except WorkbookUnreadable:
         raise
-    except DefusedXmlException:
-        raise _unreadable(p, "unsafe XML refused (entity declarations or external "
-                          "references): not a normal workbook") from None
     except MemoryError:
         raise _unreadable(p, "the file is too large to read") from None
     except Exception as exc:  # any library failure is a damaged file, never a traceback
+        if _caused_by_unsafe_xml(exc):
+            raise _unreadable(p, "unsafe XML refused (entity declarations or external "
+                              "references): not a normal workbook") from None
         raise _unreadable(p, f"the workbook is damaged or not supported ({_short(exc)})") from None
+
+
+def _caused_by_unsafe_xml(exc: BaseException | None) -> bool:
+    """defusedxml's refusal, even when a library re-raised it as something else."""
+    for _ in range(10):
+        if exc is None:
+            return False
+        if isinstance(exc, DefusedXmlException):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def _short(exc: BaseException) -> str:
@@ -480,7 +508,7 @@ def _fast_plan(xml: bytes) -> set[tuple[int, int]] | None:
     allocate their whole bounding box), cells without an address, prefixed XML, or
     error cells (calamine reads them as empty).
     """
-    if b"<sheetData" not in xml or b't="e"' in xml:
+    if b"<sheetData" not in xml or b't="e"' in xml or b"<!DOCTYPE" in xml:
         return None
     refs = _CELL_REF.findall(xml)
     if len(refs) != len(_CELL_OPEN.findall(xml)):
@@ -703,14 +731,15 @@ def _read_ods(p: Path, zf: zipfile.ZipFile, source: SourceInfo,
                     budget.check()
                 repeat = _repeat(el.get(repeat_rows))
                 cells = _ods_row_cells(el, t_cell, t_covered, repeat_cols)
-                if cells and not current.too_many_rows:
-                    for _ in range(min(repeat, MAX_ROWS + 200)):
+                if cells and row_idx + repeat > MAX_ROWS:
+                    # Content repeated past the cap: refuse without expanding it.
+                    current.too_many_rows = True
+                    current.ignored.append(f"{_col_letter(min(cells))}{row_idx + repeat}")
+                elif cells:
+                    for _ in range(repeat):
                         row_idx += 1
-                        depth_rows.append((row_idx, cells.items()))  # type: ignore[arg-type]
-                        if row_idx > MAX_ROWS + 200:
-                            break
-                else:
-                    row_idx += repeat
+                        depth_rows.append((row_idx, cells.items()))
+                row_idx += 0 if cells else repeat
                 el.clear()
                 if len(depth_rows) > 4096:
                     _flush_ods(current, depth_rows, budget)
