@@ -104,11 +104,13 @@ def check_columns(schema: SheetSchema, sheet: RawSheet, out: Checker) -> dict[st
     for i, header in enumerate(sheet.headers):
         if not header:
             continue
-        col = by_key.get(normalize_key(header))
-        if col is None:
+        known = by_key.get(normalize_key(header))
+        if known is None:
             out.add(WARNING, schema.name, f"unknown column {header!r} is kept but not used",
                     sheet.header_row, header)
-        elif col.name in index:
+            continue
+        col = known
+        if col.name in index:
             out.add(ERROR, schema.name, f"column {col.name!r} appears twice",
                     sheet.header_row, header,
                     found=f"{sheet.headers[index[col.name]]!r} and {header!r}",

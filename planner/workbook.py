@@ -711,7 +711,7 @@ def _read_ods(p: Path, zf: zipfile.ZipFile, source: SourceInfo,
         current: _SheetCells | None = None
         row_idx = 0
         rows_seen = 0
-        depth_rows: list[tuple[int, dict[int, Cell]]] = []
+        pending: list[tuple[int, Iterable[tuple[int, Cell]]]] = []
         for event, el in iterparse(src, events=("start", "end")):
             tag = el.tag
             if event == "start":
@@ -738,13 +738,13 @@ def _read_ods(p: Path, zf: zipfile.ZipFile, source: SourceInfo,
                 elif cells:
                     for _ in range(repeat):
                         row_idx += 1
-                        depth_rows.append((row_idx, cells.items()))
+                        pending.append((row_idx, cells.items()))
                 row_idx += 0 if cells else repeat
                 el.clear()
-                if len(depth_rows) > 4096:
-                    _flush_ods(current, depth_rows, budget)
+                if len(pending) > 4096:
+                    _flush_ods(current, pending, budget)
             elif tag == t_table and current is not None:
-                _flush_ods(current, depth_rows, budget)
+                _flush_ods(current, pending, budget)
                 if current.name not in tables:
                     tables[current.name] = current
                     order.append((current.name, current.hidden))
