@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import time
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -16,6 +18,7 @@ from pytestqt.qtbot import QtBot
 from views_fixtures import EXITED, PLAN_START, baseline_plan, large_plan, small_plan
 
 import ui.views.timeline as timeline_module
+from planner.domain import Mode
 from planner.results import PlanResult, SolveStatus
 from ui.views import (
     ActionsView,
@@ -350,10 +353,10 @@ def test_load_view_stacks_vendors_against_capacity(qtbot: QtBot, plan: PlanResul
     ]
     data = view.chart.data
     assert data is not None
-    assert [s.label for s in data.series] == [
-        f"{EXITED} (exiting)",
+    assert [s.label for s in data.series] == [  # alternatives at the bottom, by capacity
         "Northwind Data",
         "Turing Labs",
+        f"{EXITED} (exiting)",
         "Unserved",
     ]
     stacked = sum(s.values for s in data.series)
@@ -509,3 +512,60 @@ def test_axis_helpers() -> None:
     assert ticks[0].week == pytest.approx((date(2027, 2, 1) - PLAN_START).days / 7)
     coarse = date_ticks(PLAN_START, 104, px_per_week=2)
     assert [t.label for t in coarse if t.label] == ["2028", "2029"]
+
+
+# -- a real plan -----------------------------------------------------------------------------
+
+EXAMPLE = Path("/work/shared/examples/c_clearance_share_conflict.xlsx")
+
+
+@pytest.fixture(scope="module")
+def real_plans() -> tuple[PlanResult, PlanResult]:
+    if not EXAMPLE.exists():
+        pytest.skip(f"{EXAMPLE} is not on this machine")
+    from planner.baseline import naive_plan
+    from planner.importer import load_dataset
+    from planner.solve import solve
+
+    dataset = load_dataset(EXAMPLE)
+    return solve(dataset, mode=Mode.CHEAPEST), naive_plan(dataset)
+
+
+def test_views_show_a_real_plan(qtbot: QtBot, real_plans: tuple[PlanResult, PlanResult]) -> None:
+    plan, baseline = real_plans
+    expected = json.loads((EXAMPLE.parent / "expected.json").read_text())[EXAMPLE.stem]
+    assert plan.total_cost == pytest.approx(expected["cheapest_total_cost"], rel=1e-6)
+
+    timeline = make_view(qtbot, TimelineView)
+    timeline.set_plan(plan, baseline)
+    canvas = timeline.canvas
+    assert canvas.visible_row_count == len(plan.contracts) + len(plan.streams)
+    first = plan.unserved.iloc[0]
+    text = timeline.tooltip_at(canvas.point_for(str(first["stream_id"]), int(first["week"])))
+    assert f"Unserved: {first['tasks']:,.0f} tasks/week" in text
+
+    load = make_view(qtbot, LoadView)
+    load.set_plan(plan, baseline)
+    data = load.chart.data
+    assert data is not None
+    weekly = sum(s.values for s in data.series)
+    assert weekly == pytest.approx([plan.streams["weekly_volume"].sum()] * plan.horizon_weeks)
+
+    cost = make_view(qtbot, CostView, (1200, 760))
+    cost.set_plan(plan, baseline)
+    assert table_texts(cost, 1)[-1] == f"{plan.currency} {expected['cheapest_total_cost']:,.0f}"
+    assert "saves" in cost.summary.text()
+
+    unserved = make_view(qtbot, UnservedView)
+    unserved.set_plan(plan, baseline)
+    assert unserved.table.model().rowCount() == len(plan.unserved)
+    assert (
+        f"{expected['cheapest_unserved_tasks']:,.0f}</b> tasks go unserved"
+        in unserved.summary.text()
+    )
+
+    for cls in (ActionsView, ContractsView):
+        view = make_view(qtbot, cls)
+        view.set_plan(plan, baseline)
+        frame = plan.actions if cls is ActionsView else plan.contracts
+        assert view.table.model().rowCount() == len(frame) > 0

@@ -325,7 +325,7 @@ class WeeklyChart(QWidget):
             painter.setPen(Qt.PenStyle.NoPen)
             brush = QBrush(s.color)
             hatch = QBrush(QColor(255, 255, 255, 170), Qt.BrushStyle.BDiagPattern)
-            for week in np.nonzero(values > 1e-12)[0]:
+            for week in np.nonzero(values > 1e-12)[0].tolist():
                 y0 = self.y_of(base[week])
                 y1 = self.y_of(base[week] + values[week])
                 rect = QRectF(self.x_of_week(week) + gap / 2, y1, max(1.0, ppw - gap), y0 - y1)
@@ -349,7 +349,7 @@ class WeeklyChart(QWidget):
             painter.drawPolyline(points)
 
     def _paint_marker(self, painter: QPainter, plot: QRectF, data: ChartData) -> None:
-        if data.marker_week is None or not 0 <= data.marker_week <= data.weeks:
+        if data.marker_week is None or not 0 < data.marker_week < data.weeks:
             return
         x = self.x_of_week(data.marker_week)
         pen = QPen(COMPLETION_COLOR, 1.5, Qt.PenStyle.DashLine)

@@ -5,7 +5,15 @@ from __future__ import annotations
 import pandas as pd
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QHelpEvent, QPainter, QPaintEvent, QPen
-from PySide6.QtWidgets import QHBoxLayout, QSizePolicy, QSplitter, QToolTip, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QHeaderView,
+    QSizePolicy,
+    QSplitter,
+    QToolTip,
+    QVBoxLayout,
+    QWidget,
+)
 
 from planner.results import CostBreakdown, PlanResult
 from ui.views.base import (
@@ -233,8 +241,8 @@ class CostView(PlanView):
         bars_layout.addWidget(self.bars_legend)
         bars_layout.addWidget(self.bars, 1)
         top = QHBoxLayout()
-        top.addWidget(bars_box, 1)
-        top.addWidget(self.table, 1)
+        top.addWidget(bars_box, 2)
+        top.addWidget(self.table, 3)
         top_box = QWidget()
         top_box.setLayout(top)
         top.setContentsMargins(0, 0, 0, 0)
@@ -269,6 +277,7 @@ class CostView(PlanView):
         for column in (2, 3, 4):
             self.table.setColumnHidden(column, baseline is None)
         fit_columns(self.table)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.weekly.y_title = f"Cost per week ({plan.currency})"
         self.weekly.tooltip_format = lambda v: format_money(v, plan.currency)
         self.weekly.set_data(weekly_cost_data(plan))

@@ -28,9 +28,10 @@ def as_date(value: Any) -> date | None:
     if isinstance(value, date):
         return value
     try:
-        return pd.Timestamp(value).date()
+        parsed: date = pd.Timestamp(value).date()
     except (TypeError, ValueError):
         return None
+    return parsed
 
 
 def format_date(value: Any) -> str:

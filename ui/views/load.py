@@ -33,7 +33,7 @@ def load_chart_data(plan: PlanResult, vendor: str | None) -> ChartData:
                 alloc.groupby("vendor", sort=False)["exited"]
                 .first()
                 .reset_index()
-                .sort_values(["exited", "vendor"], ascending=[False, True])
+                .sort_values(["exited", "vendor"])  # alternatives first, under the capacity
             )
             for rec in order.to_dict("records"):
                 rows = alloc[alloc["vendor"] == rec["vendor"]]

@@ -193,6 +193,10 @@ class UnservedView(TablePlanView):
     def _summary(self, plan: PlanResult, frame: pd.DataFrame) -> str:
         if frame.empty or float(frame["tasks"].sum()) <= 1e-9:
             return "All work is served in every week of the plan."
+        runs = unserved_runs(frame)
+        shown = "".join(f"<li>{html.escape(r)}</li>" for r in runs[:MAX_RUNS])
+        if len(runs) > MAX_RUNS:
+            shown += f"<li>… and {len(runs) - MAX_RUNS} more (see the table)</li>"
         tasks = float(frame["tasks"].sum())
         streams = frame["stream_id"].nunique()
         weeks = frame["week"].nunique()
@@ -203,7 +207,39 @@ class UnservedView(TablePlanView):
             f"week{'s' if weeks != 1 else ''}"
             + (f", from {first}" if first else "")
             + f" (penalty {format_money(plan.costs.unserved_penalty, plan.currency)})."
+            + f"<ul style='margin-left:-20px'>{shown}</ul>"
         )
+
+
+MAX_RUNS = 8
+
+
+def unserved_runs(frame: pd.DataFrame) -> list[str]:
+    """Unserved work in words, one line per stream and run of weeks with the same amount."""
+    lines: list[str] = []
+    ordered = frame.sort_values(["stream_id", "week"], kind="stable")
+    for stream, group in ordered.groupby("stream_id", sort=False):
+        weeks = group["week"].astype(int).tolist()
+        tasks = group["tasks"].astype(float).tolist()
+        reasons = group["reason"].astype(str).tolist() if "reason" in group else [""] * len(weeks)
+        start = 0
+        for i in range(1, len(weeks) + 1):
+            if i < len(weeks) and (
+                weeks[i] == weeks[i - 1] + 1
+                and abs(tasks[i] - tasks[start]) < 1e-6
+                and reasons[i] == reasons[start]
+            ):
+                continue
+            span = (
+                f"week {weeks[start]}" if start == i - 1 else f"weeks {weeks[start]}–{weeks[i - 1]}"
+            )
+            reason = f" ({reasons[start]})" if reasons[start] else ""
+            lines.append(
+                f"{stream}: {format_number(tasks[start], 1)} tasks a week unserved in "
+                f"{span}{reason}"
+            )
+            start = i
+    return lines
 
 
 def shortages_html(plan: PlanResult) -> str:

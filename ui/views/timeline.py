@@ -136,6 +136,12 @@ def _int_or_none(value: object) -> int | None:
     return None if is_missing(value) else int(value)  # type: ignore[call-overload]
 
 
+def _label(name: object, stream_id: str) -> str:
+    """A stream's name, blank when missing or just repeating its id."""
+    text = "" if is_missing(name) else str(name).strip()
+    return "" if text == stream_id else text
+
+
 def _runs(codes: np.ndarray) -> list[tuple[int, int]]:
     """[start, end) of the runs of equal values in a 1-D array."""
     if len(codes) == 0:
@@ -287,7 +293,7 @@ def build_rows(plan: PlanResult) -> list[ContractRow]:
             _stream_row(
                 sid,
                 cid,
-                "" if is_missing(rec.get("name")) else str(rec.get("name")),
+                _label(rec.get("name"), sid),
                 "" if is_missing(rec.get("skill")) else str(rec.get("skill")),
                 float(tasks.sum(axis=0).max(initial=0.0)) if is_missing(volume) else float(volume),
                 vendors,
@@ -486,7 +492,7 @@ class TimelineCanvas(QAbstractScrollArea):
     def _update_scrollbars(self) -> None:
         view_w = self.viewport().width() - self.label_width
         view_h = self.viewport().height() - self.axis_height
-        content_w = math.ceil(self.weeks * self._ppw) + 12
+        content_w = math.ceil(self.weeks * self._ppw - 1e-6) + 12
         content_h = len(self._rows) * self.row_height
         hbar, vbar = self.horizontalScrollBar(), self.verticalScrollBar()
         hbar.setRange(0, max(0, content_w - view_w))
@@ -694,7 +700,7 @@ class TimelineCanvas(QAbstractScrollArea):
     def _paint_completion(self, painter: QPainter, chart: QRectF) -> None:
         assert self._plan is not None
         week = self._plan.completion_week
-        if 0 < week <= self.weeks:
+        if 0 < week < self.weeks:
             x = self.x_of_week(week)
             painter.setPen(QPen(COMPLETION_COLOR, 1.5, Qt.PenStyle.DashLine))
             painter.drawLine(QPointF(x, chart.top()), QPointF(x, chart.bottom()))
@@ -879,7 +885,7 @@ class TimelineCanvas(QAbstractScrollArea):
             if x + small.horizontalAdvance(f"W{week}") + 3 <= width:
                 painter.drawText(QPointF(x + 3, tier + small.ascent() + 2), f"W{week}")
         week = self._plan.completion_week
-        if 0 < week <= self.weeks:
+        if 0 < week < self.weeks:
             text = f"done W{week}"
             x = self.x_of_week(week)
             w = small.horizontalAdvance(text) + 8
