@@ -97,6 +97,9 @@ class MainWindow(QMainWindow):
         self.undo_stack.indexChanged.connect(self._refresh_stale)
         self.runner = TaskRunner(self)
         self.runner.busy_changed.connect(self._on_busy_changed)
+        self.runner.progress.connect(self._task_progress)
+        self.runner.result.connect(self._task_result)
+        self.runner.error.connect(self._task_error)
 
         # --- widgets ------------------------------------------------------------------
         self.data_tabs = DataTabs()
@@ -465,10 +468,7 @@ class MainWindow(QMainWindow):
             return False
         self._on_result = on_result
         self._task_name = name
-        worker = self.runner.start(fn, name)
-        worker.progress.connect(self._task_progress)
-        worker.result.connect(self._task_result)
-        worker.error.connect(self._task_error)
+        self.runner.start(fn, name)
         self.statusBar().showMessage(f"{name.capitalize()}…")
         return True
 

@@ -74,9 +74,18 @@ def running_threads() -> list[QThread]:
 
 
 class TaskRunner(QObject):
-    """Runs one :class:`Worker` at a time on its own QThread."""
+    """Runs one :class:`Worker` at a time on its own QThread.
+
+    Connect to the runner's signals, not the worker's: the runner lives on the GUI thread
+    and relays each worker signal through a queued slot, so receivers (lambdas included)
+    always run on the GUI thread, and nothing is lost to a task that ends before
+    connections could be made.
+    """
 
     busy_changed = Signal(bool)
+    progress = Signal(object)  # Progress
+    result = Signal(object)
+    error = Signal(object)  # the exception
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -89,27 +98,37 @@ class TaskRunner(QObject):
         """True from :meth:`start` until the thread's end reached the GUI thread."""
         return self._busy
 
-    @property
-    def worker(self) -> Worker | None:
-        return self._worker if self.busy else None
-
     def start(self, fn: Task, name: str) -> Worker:
-        """Start ``fn``; connect to the returned worker's signals before control returns."""
-        if self.busy:
+        if self._busy:
             raise RuntimeError("a task is already running")
         thread = QThread()
         thread.setObjectName(f"worker-{name}")
         worker = Worker(fn, name)
         worker.moveToThread(thread)
         thread.started.connect(worker.run)
+        worker.progress.connect(self._relay_progress)
+        worker.result.connect(self._relay_result)
+        worker.error.connect(self._relay_error)
         worker.finished.connect(thread.quit)
         thread.finished.connect(self._on_finished)
         self._thread, self._worker = thread, worker  # references keep both alive
         _threads.add(thread)
-        thread.start()
         self._busy = True
+        thread.start()
         self.busy_changed.emit(True)
         return worker
+
+    @Slot(object)
+    def _relay_progress(self, value: Progress) -> None:
+        self.progress.emit(value)
+
+    @Slot(object)
+    def _relay_result(self, value: object) -> None:
+        self.result.emit(value)
+
+    @Slot(object)
+    def _relay_error(self, exc: BaseException) -> None:
+        self.error.emit(exc)
 
     @Slot()
     def _on_finished(self) -> None:

@@ -283,8 +283,9 @@ class SheetFilterProxy(QSortFilterProxyModel):
             QRegularExpression.PatternOption.CaseInsensitiveOption))
 
     def set_only_problems(self, only: bool) -> None:
+        self.beginFilterChange()
         self._only_problems = only
-        self.invalidateFilter()
+        self.endFilterChange()
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
         model = self.sourceModel()
