@@ -442,3 +442,15 @@ def test_cli_validate_entry_point(tmp_path: Path, capsys: pytest.CaptureFixture[
 def test_unreadable_path() -> None:
     with pytest.raises(WorkbookUnreadable, match="no such file"):
         load_workbook("/nonexistent/book.xlsx")
+
+
+def test_user_docs_cover_every_column_and_setting() -> None:
+    from planner.schema import SETTINGS_KEYS, SHEETS
+
+    text = (REPO / "docs" / "workbook-format.md").read_text(encoding="utf-8")
+    for sheet in SHEETS:
+        assert f"## {sheet.name}" in text
+        for column in sheet.columns:
+            assert f"| {column.name} |" in text or sheet.name == "Settings", column.name
+    for key in SETTINGS_KEYS:
+        assert f"| {key.name} |" in text, key.name
