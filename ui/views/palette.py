@@ -25,8 +25,8 @@ _ALTERNATIVE_COLORS = (
     "#ff9da7",  # pink
     "#17becf",  # cyan
     "#393b79",  # indigo
-    "#8c6d31",  # ochre
-    "#637939",  # olive
+    "#bcbd22",  # olive yellow
+    "#e377c2",  # magenta
 )
 _EXITED_COLORS = ("#7f8794", "#a3a9b3", "#5f6671", "#b8b0a6")
 

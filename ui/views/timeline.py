@@ -23,6 +23,7 @@ from PySide6.QtGui import (
     QBrush,
     QColor,
     QFont,
+    QFontMetrics,
     QHelpEvent,
     QMouseEvent,
     QPainter,
@@ -317,6 +318,7 @@ class TimelineCanvas(QAbstractScrollArea):
         self._ppw = 12.0
         self._auto_fit = True
         self._hover_row: int | None = None
+        self._label_need = 220
         self.viewport().setMouseTracking(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
@@ -336,8 +338,9 @@ class TimelineCanvas(QAbstractScrollArea):
 
     @property
     def label_width(self) -> int:
-        fm = self.fontMetrics()
-        return max(200, min(300, int(self.viewport().width() * 0.28), fm.averageCharWidth() * 34))
+        """Wide enough for the labels (measured in set_plan), never most of the view."""
+        cap = max(160, int(self.viewport().width() * 0.32))
+        return max(160, min(self._label_need, 380, cap))
 
     @property
     def pixels_per_week(self) -> float:
@@ -414,12 +417,29 @@ class TimelineCanvas(QAbstractScrollArea):
                 zip(plan.vendors.get("vendor", []), plan.vendors.get("exited", []), strict=False)
             )
         self._hover_row = None
+        self._label_need = self._measure_labels()
         self._rebuild_rows()
         if self._auto_fit:
             self.fit()
         else:
             self._update_scrollbars()
         self.viewport().update()
+
+    def _measure_labels(self) -> int:
+        """Pixels the label column needs for its longest contract or stream label."""
+        bold = QFontMetrics(self._bold)
+        plain = self.fontMetrics()
+        need = plain.horizontalAdvance("Contract / stream")
+        for c in self._contracts:
+            need = max(
+                need,
+                bold.horizontalAdvance(f"▾ {c.contract_id}  ")
+                + plain.horizontalAdvance(c.title or c.vendor),
+            )
+            for s in c.streams:
+                detail = " · ".join(p for p in (s.name, s.skill) if p)
+                need = max(need, 16 + plain.horizontalAdvance(f"{s.stream_id}  {detail}"))
+        return need + 24
 
     @property
     def contracts(self) -> list[ContractRow]:
@@ -750,8 +770,17 @@ class TimelineCanvas(QAbstractScrollArea):
                     if seg.vendors
                     else QColor("#ffffff")
                 )
-                painter.setPen(text_color_on(background))
                 visible = rect.intersected(QRectF(self.label_width, rect.top(), 1e6, rect.height()))
+                if len(seg.vendors) > 1 and seg.phase == Phase.NEW:  # a patchwork: use a chip
+                    background = QColor(255, 255, 255, 215)
+                    chip = QRectF(
+                        visible.left() + 2,
+                        visible.top() + 2,
+                        min(visible.width() - 4, fm.horizontalAdvance(label) + 6),
+                        visible.height() - 4,
+                    )
+                    painter.fillRect(chip, background)
+                painter.setPen(text_color_on(background))
                 painter.drawText(
                     visible.adjusted(4, 0, -4, 0),
                     Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
