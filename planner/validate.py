@@ -92,7 +92,7 @@ def check_sheets(raw: RawWorkbook, out: Checker) -> None:
 
 def check_columns(schema: SheetSchema, sheet: RawSheet, out: Checker) -> dict[str, int] | None:
     """Map each known column to its index; report missing, duplicate and unknown columns."""
-    if sheet.header_row == 0:
+    if not sheet.headers:
         names = ", ".join(c.name for c in schema.required_columns)
         for col in schema.required_columns:
             out.add(ERROR, schema.name, f"missing column {col.name!r}: no header row holding "

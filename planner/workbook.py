@@ -32,7 +32,7 @@ from defusedxml import DefusedXmlException
 from planner.domain import SourceInfo, normalize_key
 from planner.parse import FORMULA_NO_VALUE, is_empty
 from planner.problems import Problem, Severity, WorkbookUnreadable
-from planner.schema import SHEETS, SheetSchema
+from planner.schema import SETTINGS_KEYS, SETTINGS_SHEET, SHEETS, SheetSchema
 
 # Caps: beyond them a file is refused (or the extra cells ignored, with a warning).
 MAX_FILE_BYTES = 100 * 1024 * 1024
@@ -291,6 +291,9 @@ def _read_file(p: Path) -> RawWorkbook:
         _check_zip(p, zf)
         names = set(zf.namelist())
         budget = _Budget(p)
+        if "xl/workbook.bin" in names:
+            raise _unreadable(p, "a binary workbook (.xlsb) is not supported: save it as "
+                              ".xlsx and try again")
         if "mimetype" in names and zf.read("mimetype").strip() == ODS_MIMETYPE:
             return _read_ods(p, zf, source, budget)
         if "[Content_Types].xml" not in names:
@@ -386,11 +389,15 @@ def _build_sheet(schema: SheetSchema, cells: _SheetCells,
         problems.append(Problem(Severity.WARNING, schema.name,
                                 f"cells beyond row {MAX_ROWS:,} or column {MAX_COLS} are "
                                 "ignored", found=", ".join(cells.ignored)))
-    if not header_row:
+    if not header_row and _is_bare_settings(schema, cells.rows):
+        # A Settings sheet typed without its key/value header: columns A and B.
+        width, headers = 2, [c.name for c in schema.columns]
+    elif not header_row:
         return RawSheet(cells.name, 0, [], [])
-    header_cells = cells.rows[header_row]
-    width = max(header_cells)
-    headers = [_header_text(header_cells.get(c)) for c in range(1, width + 1)]
+    else:
+        header_cells = cells.rows[header_row]
+        width = max(header_cells)
+        headers = [_header_text(header_cells.get(c)) for c in range(1, width + 1)]
     orphans = 0
     rows: list[RawRow] = []
     for row_idx in sorted(r for r in cells.rows if r > header_row):
@@ -403,6 +410,13 @@ def _build_sheet(schema: SheetSchema, cells: _SheetCells,
         problems.append(Problem(Severity.WARNING, schema.name,
                                 f"{orphans} cell(s) in columns without a header are ignored"))
     return RawSheet(cells.name, header_row, headers, rows)
+
+
+def _is_bare_settings(schema: SheetSchema, rows: dict[int, dict[int, Cell]]) -> bool:
+    if schema is not SETTINGS_SHEET or not rows:
+        return False
+    keys = {c.key for c in SETTINGS_KEYS}
+    return normalize_key(rows[min(rows)].get(1, "")) in keys
 
 
 def _header_text(value: Cell) -> str:

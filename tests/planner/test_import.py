@@ -302,6 +302,19 @@ def test_settings_sheet_is_optional(tmp_path: Path) -> None:
     find(result, Severity.WARNING, "Settings", "no Settings sheet")
 
 
+def test_settings_typed_without_header(tmp_path: Path) -> None:
+    sheets = valid_sheets()
+    sheets["Settings"] = sheets["Settings"][1:]
+    sheets["Settings"][1][1] = "lots"
+    result = load(tmp_path, sheets)
+    assert result.raw.sheets["Settings"].header_row == 0
+    find(result, Severity.ERROR, "Settings", "horizon_weeks", 2, "value")
+    result.raw.sheets["Settings"].rows[1].cells[1] = 30
+    fixed = validate(result.raw, TODAY)
+    assert fixed.dataset is not None and fixed.dataset.settings.horizon_weeks == 30
+    assert fixed.dataset.settings.plan_start == PLAN_START
+
+
 def test_bad_settings(tmp_path: Path) -> None:
     sheets = valid_sheets()
     sheets["Settings"] = [["key", "value"], ["horizon_weeks", 400], ["mode", "quick"],
@@ -389,15 +402,22 @@ def test_calamine_and_openpyxl_read_the_same(tmp_path: Path,
     sheets["Workstreams"][3][4] = 50.0
     sheets["Vendors"][1][2] = True
     path = write_xlsx(tmp_path / "same.xlsx", sheets, date1904=True)
-    fast = read_workbook(path)
+    books = [path, *sorted((REPO / "sample_contracts").glob("*.xlsx")),
+             *sorted((_examples() or tmp_path).glob("*.xlsx"))]
+    fast = [read_workbook(p) for p in books]
+    assert all(r.sheets for r in fast)
     monkeypatch.setattr(wb, "_fast_plan", lambda xml: None)
-    slow = read_workbook(path)
+    slow = [read_workbook(p) for p in books]
     assert fast == slow
 
 
-def test_examples_are_accepted(capsys: pytest.CaptureFixture[str]) -> None:
+def _examples() -> Path | None:
     candidates = [REPO.parent / "shared" / "examples", Path("/work/shared/examples")]
-    folder = next((c for c in candidates if c.is_dir()), None)
+    return next((c for c in candidates if c.is_dir()), None)
+
+
+def test_examples_are_accepted(capsys: pytest.CaptureFixture[str]) -> None:
+    folder = _examples()
     if folder is None:
         pytest.skip("shared/examples is not beside this checkout")
     books = sorted(folder.glob("*.xlsx"))
