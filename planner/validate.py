@@ -40,7 +40,7 @@ from planner.schema import (
     Column,
     SheetSchema,
 )
-from planner.workbook import RawSheet, RawWorkbook
+from planner.workbook import RawSheet, RawWorkbook, header_key
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 
@@ -104,7 +104,7 @@ def check_columns(schema: SheetSchema, sheet: RawSheet, out: Checker) -> dict[st
     for i, header in enumerate(sheet.headers):
         if not header:
             continue
-        known = by_key.get(normalize_key(header))
+        known = by_key.get(header_key(header))
         if known is None:
             out.add(WARNING, schema.name, f"unknown column {header!r} is kept but not used",
                     sheet.header_row, header)
@@ -172,7 +172,7 @@ def read_records(schema: SheetSchema, sheet: RawSheet, index: dict[str, int], da
     records: list[Record] = []
     headers = {name: sheet.headers[i] for name, i in index.items()}
     unknown = [(i, h) for i, h in enumerate(sheet.headers)
-               if h and normalize_key(h) not in {c.key for c in schema.columns}]
+               if h and header_key(h) not in {c.key for c in schema.columns}]
     defaulted: dict[str, list[int]] = {}
     required = _data_columns(schema, index)
     columns = [(col, index.get(col.name)) for col in schema.columns]

@@ -359,6 +359,16 @@ def _collect(name: str, hidden: bool, rows: Iterable[tuple[int, Iterable[tuple[i
     return sheet
 
 
+_UNIT_SUFFIX = re.compile(r"\s*[\[(][^\[\]()]*[\])]\s*$")
+
+
+def header_key(header: object) -> str:
+    """Header matching key: normalize_key, ignoring a trailing unit such as
+    ``Unit Price ($)`` or ``weekly_volume [tasks/wk]`` (the app's own column titles)."""
+    text = str(header)
+    return normalize_key(_UNIT_SUFFIX.sub("", text) or text)
+
+
 def _find_header(schema: SheetSchema, rows: dict[int, dict[int, Cell]]) -> int:
     """The first of the first 20 rows holding every required column.
 
@@ -369,7 +379,7 @@ def _find_header(schema: SheetSchema, rows: dict[int, dict[int, Cell]]) -> int:
     known = {c.key for c in schema.columns}
     best, best_count = 0, 0
     for row_idx in sorted(r for r in rows if r <= HEADER_SEARCH_ROWS):
-        keys = {normalize_key(v) for v in rows[row_idx].values() if isinstance(v, str)}
+        keys = {header_key(v) for v in rows[row_idx].values() if isinstance(v, str)}
         if required <= keys:
             return row_idx
         if len(keys & known) > best_count:
@@ -510,19 +520,22 @@ def _xlsx_meta(zf: zipfile.ZipFile) -> _XlsxMeta:
 
 _CELL_OPEN = re.compile(rb"<c[\s/>]")
 _CELL_REF = re.compile(rb'<c\b[^>]*?\sr="([A-Z]{1,3})([0-9]{1,7})"')
-_CELL_BLOCK = re.compile(rb'<c\b[^>]*?\sr="([A-Z]{1,3}[0-9]{1,7})"[^>]*?(?<!/)>(.*?)</c>', re.S)
+_CELL_BLOCK = re.compile(rb"<c\b([^>]*?)(?<!/)>(.*?)</c>", re.S)
+_CELL_ATTR_R = re.compile(rb'\sr="([A-Z]{1,3}[0-9]{1,7})"')
 _HAS_FORMULA = re.compile(rb"<f[\s/>]")
-_HAS_VALUE = re.compile(rb"<v>[^<]")
+_VALUE = re.compile(rb"<v>([^<]*)</v>")
 
 
-def _fast_plan(xml: bytes) -> set[tuple[int, int]] | None:
-    """Whether calamine may read this sheet XML, and where formulas lack a stored value.
+def _fast_plan(xml: bytes) -> dict[tuple[int, int], Cell] | None:
+    """Whether calamine may read this sheet XML, and what it would read differently.
 
     None sends the sheet down the streaming path: cells beyond the caps (calamine would
-    allocate their whole bounding box), cells without an address, prefixed XML, or
-    error cells (calamine reads them as empty).
+    allocate their whole bounding box), cells without an address, prefixed XML or a DTD.
+    Otherwise the answer maps (row, column) to what the streaming reader gives where
+    calamine reads an empty cell: formulas saved without a value, and error cells
+    (``#N/A``).
     """
-    if b"<sheetData" not in xml or b't="e"' in xml or b"<!DOCTYPE" in xml:
+    if b"<sheetData" not in xml or b"t='e'" in xml or b"<!DOCTYPE" in xml:
         return None
     refs = _CELL_REF.findall(xml)
     if len(refs) != len(_CELL_OPEN.findall(xml)):
@@ -531,13 +544,23 @@ def _fast_plan(xml: bytes) -> set[tuple[int, int]] | None:
     max_col = max((_col_number(c) for c in {c for c, _ in refs}), default=0)
     if max_row > MAX_ROWS or max_col > MAX_COLS or max_row * max_col > FAST_MAX_CELLS:
         return None
-    missing: set[tuple[int, int]] = set()
-    if _HAS_FORMULA.search(xml):
+    overlay: dict[tuple[int, int], Cell] = {}
+    if _HAS_FORMULA.search(xml) or b't="e"' in xml:
         for m in _CELL_BLOCK.finditer(xml):
-            body = m.group(2)
-            if _HAS_FORMULA.search(body) and not _HAS_VALUE.search(body):
-                missing.add(_coordinate(m.group(1).decode()))
-    return missing
+            attrs, body = m.groups()
+            is_error, has_formula = b't="e"' in attrs, _HAS_FORMULA.search(body) is not None
+            if not (is_error or has_formula):
+                continue
+            ref = _CELL_ATTR_R.search(attrs)
+            if ref is None:
+                return None
+            value = _VALUE.search(body)
+            text = value.group(1) if value else b""
+            if is_error and text:
+                overlay[_coordinate(ref.group(1).decode())] = text.decode()
+            elif has_formula and not text:
+                overlay[_coordinate(ref.group(1).decode())] = FORMULA_NO_VALUE
+    return overlay
 
 
 def _col_number(letters: bytes | str) -> int:
@@ -587,7 +610,8 @@ class _CalamineReader:
         self.data, self.budget = data, budget
         self.book: Any = None
 
-    def read(self, name: str, hidden: bool, formulas: set[tuple[int, int]]) -> _SheetCells | None:
+    def read(self, name: str, hidden: bool,
+             overlay: dict[tuple[int, int], Cell]) -> _SheetCells | None:
         try:
             import python_calamine
 
@@ -602,8 +626,8 @@ class _CalamineReader:
         def rows() -> Iterator[tuple[int, list[tuple[int, Cell]]]]:
             for i, row in enumerate(values):
                 r = top + i + 1
-                yield r, [(left + j + 1, FORMULA_NO_VALUE if (r, left + j + 1) in formulas
-                           else v) for j, v in enumerate(row)]
+                yield r, [(left + j + 1, overlay.get((r, left + j + 1), v))
+                          for j, v in enumerate(row)]
 
         return _collect(name, hidden, rows(), self.budget)
 

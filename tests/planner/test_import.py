@@ -81,9 +81,9 @@ def test_csv_folder_with_semicolons_and_decimal_commas(tmp_path: Path) -> None:
 def test_header_below_title_rows_and_loose_headers(tmp_path: Path) -> None:
     sheets = valid_sheets()
     contracts = sheets["Contracts"]
-    contracts[0] = ["Contract ID", "VENDOR", "Title", "End Date", "Notice-Days",
-                    "termination fee", "Min_Commitment", "Auto Renew", "renewal months",
-                    "Renewal Notice Days"]
+    contracts[0] = ["Contract ID", "VENDOR", "Title", "End Date", "Notice-Days (days)",
+                    "termination fee [money]", "Min_Commitment ($)", "Auto Renew",
+                    "renewal months", "Renewal Notice Days"]
     sheets["Contracts"] = [["Q3 contracts to exit"], ["prepared by procurement"], [],
                            *contracts]
     result = load(tmp_path, sheets)
@@ -401,11 +401,24 @@ def test_calamine_and_openpyxl_read_the_same(tmp_path: Path,
     sheets["Workstreams"][2][2] = "  padded "
     sheets["Workstreams"][3][4] = 50.0
     sheets["Vendors"][1][2] = True
+    sheets["Vendors"][2][3] = "#N/A"  # openpyxl writes this as an error cell
     path = write_xlsx(tmp_path / "same.xlsx", sheets, date1904=True)
     books = [path, *sorted((REPO / "sample_contracts").glob("*.xlsx")),
              *sorted((_examples() or tmp_path).glob("*.xlsx"))]
+    used: list[str] = []
+    original = wb._CalamineReader.read
+
+    def spy(self: object, name: str, *args: object) -> object:
+        result = original(self, name, *args)  # type: ignore[arg-type]
+        used.append(name if result is not None else "")
+        return result
+
+    monkeypatch.setattr(wb._CalamineReader, "read", spy)
     fast = [read_workbook(p) for p in books]
     assert all(r.sheets for r in fast)
+    assert len(used) == 5 * len(books) and all(used)  # every sheet took the fast path
+    assert fast[0].sheets["Vendors"].rows[1].cells[3] == "#N/A"
+    assert fast[0].sheets["Workstreams"].rows[0].cells[8] is FORMULA_NO_VALUE
     monkeypatch.setattr(wb, "_fast_plan", lambda xml: None)
     slow = [read_workbook(p) for p in books]
     assert fast == slow
