@@ -183,6 +183,30 @@ def test_views_render_to_png(
     assert path.stat().st_size > 5_000  # a real picture, not an empty grab
 
 
+@pytest.mark.parametrize("cls", ALL_VIEWS)
+def test_plan_with_empty_tables_does_not_crash(
+    qtbot: QtBot, cls: type[PlanView], plan: PlanResult
+) -> None:
+    empty = pd.DataFrame()
+    bare = replace(
+        plan,
+        allocation=empty,
+        contracts=empty,
+        vendors=empty,
+        unserved=empty,
+        weekly_cost=empty,
+        actions=empty,
+        capacity=empty,
+        streams=empty,
+        shortages=[],
+        notes=[],
+    )
+    view = make_view(qtbot, cls)
+    view.set_plan(bare)
+    assert view.has_plan()
+    assert not view.grab().isNull()
+
+
 def test_same_plan_again_is_not_recomputed(
     qtbot: QtBot, plan: PlanResult, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -316,6 +340,29 @@ def test_timeline_zoom_changes_scale(qtbot: QtBot, plan: PlanResult) -> None:
     view.fit_button.click()
     assert view.pixels_per_week == pytest.approx(fitted)
     assert canvas.horizontalScrollBar().maximum() == 0
+
+
+def test_timeline_shift_wheel_scrolls_along_time(qtbot: QtBot, plan: PlanResult) -> None:
+    view = make_view(qtbot, TimelineView)
+    view.set_plan(plan)
+    view.zoom_in_button.click()
+    view.zoom_in_button.click()
+    bar = view.canvas.horizontalScrollBar()
+    bar.setValue(0)
+    assert bar.maximum() > 0
+    event = QWheelEvent(
+        QPointF(400, 100),
+        QPointF(400, 100),
+        QPoint(),
+        QPoint(0, -120),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.ShiftModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    zoom = view.pixels_per_week
+    view.canvas.wheelEvent(event)
+    assert bar.value() > 0 and view.pixels_per_week == zoom
 
 
 def test_timeline_stays_fast_with_500_streams(qtbot: QtBot) -> None:

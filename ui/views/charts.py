@@ -151,6 +151,7 @@ class WeeklyChart(QWidget):
         self._data: ChartData | None = None
         self._ticks: list[float] = [0.0, 1.0]
         self._hover_week: int | None = None
+        self._plot_cache: tuple[tuple[object, ...], QRectF] | None = None
         self.setMouseTracking(True)
         self.setMinimumHeight(220)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -181,6 +182,13 @@ class WeeklyChart(QWidget):
 
     # -- geometry ------------------------------------------------------------------------
     def plot_rect(self) -> QRectF:
+        """The area inside the axes (cached: every x and y position asks for it)."""
+        key = (self.width(), self.height(), self._ticks[-1], len(self._ticks), self.font().key())
+        if self._plot_cache is None or self._plot_cache[0] != key:
+            self._plot_cache = (key, self._measure_plot_rect())
+        return QRectF(self._plot_cache[1])
+
+    def _measure_plot_rect(self) -> QRectF:
         fm = self.fontMetrics()
         label_w = max(fm.horizontalAdvance(self.axis_format(t)) for t in self._ticks)
         left = fm.height() + 10 + label_w + 8

@@ -234,6 +234,8 @@ class CostView(PlanView):
         self.table.setSortingEnabled(False)
         self.weekly = WeeklyChart(format_compact, "Cost per week")
         self.weekly_legend = Legend()
+        self.bars.setAccessibleName("Cost breakdown, this plan and the naive plan")
+        self.weekly.setAccessibleName("Cost per week")
 
         bars_box = QWidget()
         bars_layout = QVBoxLayout(bars_box)

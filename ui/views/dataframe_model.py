@@ -127,6 +127,7 @@ class DataFrameModel(QAbstractTableModel):
         self._values: list[list[Any]] = [[] for _ in self._columns]
         self._styles: list[tuple[QColor | None, bool]] = []
         self._currency = ""
+        self._rows = 0
 
     # -- data in -----------------------------------------------------------------------
     def set_frame(self, frame: pd.DataFrame | None, currency: str = "") -> None:
@@ -134,7 +135,7 @@ class DataFrameModel(QAbstractTableModel):
         self.beginResetModel()
         self._frame = frame if frame is not None else self._frame.iloc[0:0]
         self._currency = currency
-        n = len(self._frame)
+        n = self._rows = len(self._frame)
         self._values = [
             self._frame[c.key].tolist() if c.key in self._frame.columns else [None] * n
             for c in self._columns
@@ -156,7 +157,7 @@ class DataFrameModel(QAbstractTableModel):
 
     # -- Qt model ------------------------------------------------------------------------
     def rowCount(self, parent: _AnyIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._frame)
+        return 0 if parent.isValid() else self._rows
 
     def columnCount(self, parent: _AnyIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self._columns)
@@ -165,7 +166,7 @@ class DataFrameModel(QAbstractTableModel):
         if not index.isValid():
             return None
         row, col = index.row(), index.column()
-        if not (0 <= row < len(self._frame) and 0 <= col < len(self._columns)):
+        if not (0 <= row < self._rows and 0 <= col < len(self._columns)):
             return None
         column = self._columns[col]
         value = self._values[col][row]
@@ -197,7 +198,7 @@ class DataFrameModel(QAbstractTableModel):
         role: int = Qt.ItemDataRole.DisplayRole,
     ) -> Any:
         if orientation == Qt.Orientation.Vertical:
-            if role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(self._frame):
+            if role == Qt.ItemDataRole.DisplayRole and 0 <= section < self._rows:
                 return str(section + 1)
             return None
         if not 0 <= section < len(self._columns):

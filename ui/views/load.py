@@ -108,6 +108,7 @@ class LoadView(PlanView):
         self.vendor_box.setMinimumContentsLength(18)
         self.vendor_box.currentIndexChanged.connect(self._refresh)
         self.chart = WeeklyChart(format_compact, "Tasks per week")
+        self.chart.setAccessibleName("Weekly tasks by vendor against capacity")
         self.legend = Legend()
         self.summary = summary_label()
         top = QHBoxLayout()
@@ -144,7 +145,7 @@ class LoadView(PlanView):
         names: set[str] = set()
         for frame in (plan.capacity, plan.allocation):
             if len(frame):
-                names |= set(frame["vendor"].astype(str))
+                names |= set(frame["vendor"].astype(str).unique())
         vendors = sorted(names)
         self.vendor_box.blockSignals(True)
         self.vendor_box.clear()

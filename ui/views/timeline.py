@@ -15,6 +15,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -25,11 +26,13 @@ from PySide6.QtGui import (
     QFont,
     QFontMetrics,
     QHelpEvent,
+    QKeySequence,
     QMouseEvent,
     QPainter,
     QPaintEvent,
     QPen,
     QResizeEvent,
+    QShortcut,
     QWheelEvent,
 )
 from PySide6.QtWidgets import (
@@ -177,7 +180,7 @@ def _stream_row(
         if total[start] <= _EPS:
             continue
         parts = tuple(
-            (vendor, float(frac[i, start:end].mean()), exited)
+            (vendor, float(frac[i, start]), exited)
             for i, (vendor, exited) in enumerate([*vendors, (UNSERVED, False)])
             if frac[i, start] > _EPS
         )
@@ -209,85 +212,82 @@ def _stream_row(
     )
 
 
+def _contract_row(rec: dict[str, Any]) -> ContractRow:
+    fee = rec.get("termination_fee")
+    return ContractRow(
+        contract_id=str(rec.get("contract_id", "")),
+        vendor=str(rec.get("vendor", "")),
+        title="" if is_missing(rec.get("title")) else str(rec.get("title")),
+        exit_week=_int_or_none(rec.get("exit_week")),
+        exit_date=as_date(rec.get("exit_date")),
+        last_week=_int_or_none(rec.get("last_week")),
+        early=bool(rec.get("terminated_early", False)),
+        notice_by=as_date(rec.get("notice_by")),
+        non_renewal_by=as_date(rec.get("non_renewal_by")),
+        termination_fee=0.0 if is_missing(fee) else float(fee),
+    )
+
+
+def _pair_tasks(alloc: pd.DataFrame, weeks: int) -> tuple[list[tuple[str, str, bool]], np.ndarray]:
+    """One dense row of weekly tasks per (stream, vendor) with work: compact for big plans."""
+    if alloc.empty:
+        return [], np.zeros((0, weeks))
+    stream_codes, streams = pd.factorize(alloc["stream_id"].astype(str))
+    vendor_codes, vendors = pd.factorize(alloc["vendor"].astype(str))
+    codes, pair_ids = pd.factorize(stream_codes * len(vendors) + vendor_codes)
+    exited = alloc["exited"].to_numpy(dtype=bool)
+    first_row = np.zeros(len(pair_ids), dtype=int)
+    first_row[codes[::-1]] = np.arange(len(codes))[::-1]  # first row of each pair
+    pairs = [
+        (str(streams[p // len(vendors)]), str(vendors[p % len(vendors)]), bool(exited[r]))
+        for p, r in zip(pair_ids.tolist(), first_row.tolist(), strict=True)
+    ]
+    tasks = np.zeros((len(pairs), weeks))
+    week = alloc["week"].to_numpy(dtype=int)
+    keep = (week >= 0) & (week < weeks)
+    np.add.at(tasks, (codes[keep], week[keep]), alloc["tasks"].to_numpy(dtype=float)[keep])
+    return pairs, tasks
+
+
+def _unserved_tasks(unserved: pd.DataFrame, weeks: int) -> dict[str, np.ndarray]:
+    out: dict[str, np.ndarray] = {}
+    if unserved.empty:
+        return out
+    codes, streams = pd.factorize(unserved["stream_id"].astype(str))
+    matrix = np.zeros((len(streams), weeks))
+    week = unserved["week"].to_numpy(dtype=int)
+    keep = (week >= 0) & (week < weeks)
+    np.add.at(matrix, (codes[keep], week[keep]), unserved["tasks"].to_numpy(dtype=float)[keep])
+    return {str(sid): matrix[i] for i, sid in enumerate(streams)}
+
+
 def build_rows(plan: PlanResult) -> list[ContractRow]:
     """Contracts in plan order, each with its streams and their precomputed bands."""
     weeks = plan.horizon_weeks
-    alloc = plan.allocation
-    unserved = plan.unserved
-    contracts: dict[str, ContractRow] = {}
-    for rec in plan.contracts.to_dict("records"):
-        cid = str(rec.get("contract_id", ""))
-        contracts[cid] = ContractRow(
-            contract_id=cid,
-            vendor=str(rec.get("vendor", "")),
-            title="" if is_missing(rec.get("title")) else str(rec.get("title")),
-            exit_week=_int_or_none(rec.get("exit_week")),
-            exit_date=as_date(rec.get("exit_date")),
-            last_week=_int_or_none(rec.get("last_week")),
-            early=bool(rec.get("terminated_early", False)),
-            notice_by=as_date(rec.get("notice_by")),
-            non_renewal_by=as_date(rec.get("non_renewal_by")),
-            termination_fee=0.0
-            if is_missing(rec.get("termination_fee"))
-            else float(rec["termination_fee"]),
-        )
-    # one dense row per (stream, vendor) pair that has work: compact even for big plans
-    pair_keys = (
-        list(zip(alloc["stream_id"].astype(str), alloc["vendor"].astype(str), strict=True))
-        if len(alloc)
-        else []
-    )
-    codes, uniques = (
-        pd.factorize(pd.Series(pair_keys, dtype=object))
-        if pair_keys
-        else (np.array([], dtype=int), [])
-    )
-    pair_tasks = np.zeros((len(uniques), weeks))
-    if len(alloc):
-        week_idx = alloc["week"].to_numpy(dtype=int)
-        keep = (week_idx >= 0) & (week_idx < weeks)
-        np.add.at(
-            pair_tasks, (codes[keep], week_idx[keep]), alloc["tasks"].to_numpy(dtype=float)[keep]
-        )
-        exited_flag = alloc.groupby(codes)["exited"].first().to_numpy(dtype=bool)
-    else:
-        exited_flag = np.zeros(0, dtype=bool)
+    contracts = {
+        row.contract_id: row for row in map(_contract_row, plan.contracts.to_dict("records"))
+    }
+    pairs, pair_tasks = _pair_tasks(plan.allocation, weeks)
     pairs_of: dict[str, list[int]] = {}
-    for i, (sid, _) in enumerate(uniques):
+    for i, (sid, _, _) in enumerate(pairs):
         pairs_of.setdefault(sid, []).append(i)
-    unserved_of: dict[str, np.ndarray] = {}
-    if len(unserved):
-        for sid, group in unserved.groupby(unserved["stream_id"].astype(str), sort=False):
-            arr = np.zeros(weeks)
-            w = group["week"].to_numpy(dtype=int)
-            ok = (w >= 0) & (w < weeks)
-            np.add.at(arr, w[ok], group["tasks"].to_numpy(dtype=float)[ok])
-            unserved_of[str(sid)] = arr
-    stream_info = (
-        {str(rec["stream_id"]): rec for rec in plan.streams.to_dict("records")}
-        if len(plan.streams)
-        else {}
-    )
-    contract_of = (
-        dict(zip(alloc["stream_id"].astype(str), alloc["contract_id"].astype(str), strict=True))
-        if len(alloc)
-        else {}
-    )
-    if len(unserved):
-        contract_of.update(
-            zip(unserved["stream_id"].astype(str), unserved["contract_id"].astype(str), strict=True)
-        )
-    ordered = list(stream_info) + [
-        s for s in dict.fromkeys([*pairs_of, *unserved_of]) if s not in stream_info
-    ]
-    for sid in ordered:
-        rec = stream_info.get(sid, {})
+    unserved_of = _unserved_tasks(plan.unserved, weeks)
+    info = {str(rec["stream_id"]): rec for rec in plan.streams.to_dict("records")}
+    contract_of: dict[str, str] = {}
+    for frame in (plan.unserved, plan.allocation):
+        if not frame.empty:
+            firsts = frame.drop_duplicates("stream_id")
+            contract_of.update(
+                zip(firsts["stream_id"].astype(str), firsts["contract_id"].astype(str), strict=True)
+            )
+    extra = [s for s in dict.fromkeys([*pairs_of, *unserved_of]) if s not in info]
+    for sid in [*info, *extra]:
+        rec = info.get(sid, {})
         cid = str(rec.get("contract_id", contract_of.get(sid, "")))
         contract = contracts.setdefault(
             cid, ContractRow(cid, "", "", None, None, None, False, None, None, 0.0)
         )
-        idx = sorted(pairs_of.get(sid, []), key=lambda i: (not exited_flag[i], uniques[i][1]))
-        vendors = [(uniques[i][1], bool(exited_flag[i])) for i in idx]
+        idx = sorted(pairs_of.get(sid, []), key=lambda i: (not pairs[i][2], pairs[i][1]))
         tasks = np.vstack([pair_tasks[idx], unserved_of.get(sid, np.zeros(weeks))[None, :]])
         volume = rec.get("weekly_volume")
         contract.streams.append(
@@ -297,7 +297,7 @@ def build_rows(plan: PlanResult) -> list[ContractRow]:
                 _label(rec.get("name"), sid),
                 "" if is_missing(rec.get("skill")) else str(rec.get("skill")),
                 float(tasks.sum(axis=0).max(initial=0.0)) if is_missing(volume) else float(volume),
-                vendors,
+                [(pairs[i][1], pairs[i][2]) for i in idx],
                 tasks,
             )
         )
@@ -539,6 +539,11 @@ class TimelineCanvas(QAbstractScrollArea):
             if steps:
                 self._auto_fit = False
                 self.set_pixels_per_week(self._ppw * ZOOM_STEP**steps, event.position().x())
+            event.accept()
+            return
+        if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:  # Shift+wheel: along time
+            bar = self.horizontalScrollBar()
+            bar.setValue(bar.value() - round(event.angleDelta().y() / 120 * 3 * bar.singleStep()))
             event.accept()
             return
         super().wheelEvent(event)
@@ -941,15 +946,31 @@ class TimelineView(PlanView):
         self.summary.setStyleSheet("color: #374151;")
         buttons = QHBoxLayout()
         buttons.setSpacing(4)
-        self.zoom_out_button = self._button("−", "Zoom out (Ctrl+wheel down)", self.canvas.zoom_out)
-        self.zoom_in_button = self._button("+", "Zoom in (Ctrl+wheel up)", self.canvas.zoom_in)
-        self.fit_button = self._button("Fit", "Show the whole horizon", self.canvas.fit)
+        self.zoom_out_button = self._button(
+            "−", "Zoom out (Ctrl+minus, Ctrl+wheel)", self.canvas.zoom_out
+        )
+        self.zoom_in_button = self._button(
+            "+", "Zoom in (Ctrl+plus, Ctrl+wheel)", self.canvas.zoom_in
+        )
+        self.fit_button = self._button("Fit", "Show the whole horizon (Ctrl+0)", self.canvas.fit)
         self.expand_button = self._button("Expand all", "Show every stream", self.canvas.expand_all)
         self.collapse_button = self._button(
             "Collapse all", "Show contracts only", self.canvas.collapse_all
         )
         for b in (self.zoom_out_button, self.zoom_in_button, self.fit_button):
             buttons.addWidget(b)
+        for keys, slot in (
+            (QKeySequence.StandardKey.ZoomIn, self.canvas.zoom_in),
+            (QKeySequence.StandardKey.ZoomOut, self.canvas.zoom_out),
+            (QKeySequence("Ctrl+0"), self.canvas.fit),
+        ):
+            shortcut = QShortcut(keys, self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(slot)
+        self.canvas.setAccessibleName("Migration timeline")
+        self.canvas.setAccessibleDescription(
+            "One row per contract and stream; colours show which vendor does the work each week"
+        )
         buttons.addSpacing(12)
         buttons.addWidget(self.expand_button)
         buttons.addWidget(self.collapse_button)
