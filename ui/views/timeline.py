@@ -213,7 +213,7 @@ def _stream_row(
 
 
 def _contract_row(rec: dict[str, Any]) -> ContractRow:
-    fee = rec.get("termination_fee")
+    fee: Any = rec.get("termination_fee")
     return ContractRow(
         contract_id=str(rec.get("contract_id", "")),
         vendor=str(rec.get("vendor", "")),
