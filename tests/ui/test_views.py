@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QColor, QWheelEvent
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
+from PySide6.QtGui import QColor, QHelpEvent, QWheelEvent
+from PySide6.QtWidgets import QApplication, QToolTip, QWidget
 from pytestqt.qtbot import QtBot
 from views_fixtures import EXITED, PLAN_START, baseline_plan, large_plan, small_plan
 
@@ -291,6 +291,31 @@ def test_timeline_tooltips_name_stream_vendor_weeks_and_tasks(
     assert "Contract C1" in contract and "terminated early" in contract
     assert "notice by 2027-01-30" in contract
     assert view.tooltip_at(QPoint(5, 5)) == ""  # the corner
+
+
+@pytest.mark.qt_log_ignore(  # the offscreen platform cannot raise or size tooltip windows
+    r"This plugin does not support raise\(\)",
+    r"This plugin does not support propagateSizeHints\(\)",
+)
+def test_hover_shows_the_tooltip_text(qtbot: QtBot, plan: PlanResult) -> None:
+    timeline = make_view(qtbot, TimelineView)
+    timeline.set_plan(plan)
+    load = make_view(qtbot, LoadView)
+    load.set_plan(plan)
+    chart_point = QPoint(int(load.chart.x_of_week(4.5)), int(load.chart.plot_rect().center().y()))
+    for widget, pos, expected in (
+        (
+            timeline.canvas.viewport(),
+            timeline.canvas.point_for("S2", 4),
+            timeline.tooltip_at(timeline.canvas.point_for("S2", 4)),
+        ),
+        (load.chart, chart_point, load.tooltip_at(chart_point)),
+    ):
+        assert expected
+        event = QHelpEvent(QEvent.Type.ToolTip, pos, widget.mapToGlobal(pos))
+        QApplication.sendEvent(widget, event)
+        assert QToolTip.text() == expected
+        QToolTip.hideText()
 
 
 def test_timeline_paints_vendor_colours_where_the_work_is(qtbot: QtBot, plan: PlanResult) -> None:
