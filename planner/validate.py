@@ -329,14 +329,19 @@ def _build(cls: type, records: Iterable[Record]) -> list[Any]:
     return [cls(**rec.values, row=rec.row) for rec in records if rec.ok]
 
 
-def check_warnings(ds: Dataset, penalty_row: int | None, out: Checker) -> None:
-    """The warnings of workbook-format.md, Errors: plannable, but worth a look."""
+def check_warnings(ds: Dataset, penalty_row: int | None, out: Checker,
+                   complete: frozenset[str] = frozenset(sh.name for sh in SHEETS)) -> None:
+    """The warnings of workbook-format.md, Errors: plannable, but worth a look.
+
+    A warning that compares sheets is given only when those sheets read without error
+    (``complete``): a row dropped for an error must not look like a missing offer.
+    """
     streams_by_contract: dict[str, int] = {}
     for s in ds.streams:
         streams_by_contract[s.contract_id] = streams_by_contract.get(s.contract_id, 0) + 1
     start = ds.settings.plan_start
     for c in ds.contracts:
-        if c.contract_id not in streams_by_contract:
+        if c.contract_id not in streams_by_contract and WORKSTREAMS.name in complete:
             out.add(WARNING, CONTRACTS.name, "contract has no streams (its fee and commitment "
                     "still count)", c.row, "contract_id", found=c.contract_id)
         if effective_end(c, start) <= start:
@@ -348,13 +353,14 @@ def check_warnings(ds: Dataset, penalty_row: int | None, out: Checker) -> None:
         if v.vendor in ds.exited_vendors:
             out.add(WARNING, VENDORS.name, "vendor is also a contract's (exited) vendor: it is "
                     "never an alternative", v.row, "vendor", found=v.vendor)
-        elif v.vendor not in offered:
+        elif v.vendor not in offered and CAPACITY.name in complete:
             out.add(WARNING, VENDORS.name, "vendor has no Capacity rows: it can take no work",
                     v.row, "vendor", found=v.vendor)
     offers_by_skill: dict[str, list[CapacityOffer]] = {}
     for o in ds.capacity:
         offers_by_skill.setdefault(o.skill_key, []).append(o)
-    for s in ds.streams:
+    placeable = {VENDORS.name, CAPACITY.name} <= complete
+    for s in ds.streams if placeable else ():
         if not any(ds.is_eligible(s, o) for o in offers_by_skill.get(s.skill_key, [])):
             out.add(WARNING, WORKSTREAMS.name, "no eligible vendor can take this stream "
                     "(skill, clearance, conflicts): it stays unserved after exit", s.row,
@@ -435,11 +441,20 @@ def validate_raw(raw: RawWorkbook, today: date) -> tuple[Dataset | None, list[Pr
         extra=_extras(records),
     )
     warnings = Checker()
-    check_warnings(dataset, penalty_row, warnings)
-    problems = out.problems + _fix_headers(warnings.problems, records)
+    complete = frozenset(name for name, recs in records.items() if all(r.ok for r in recs))
+    check_warnings(dataset, penalty_row, warnings, complete)
+    problems = sorted(out.problems + _fix_headers(warnings.problems, records), key=_reading_order)
     if out.has_errors:
         return None, problems
     return dataset, problems
+
+
+_SHEET_ORDER = {s.name: i for i, s in enumerate(SHEETS)}
+
+
+def _reading_order(p: Problem) -> tuple[bool, int, int]:
+    """Errors first, then sheet by sheet, top to bottom (stable within a row)."""
+    return p.severity is not ERROR, _SHEET_ORDER.get(p.sheet, -1), p.row or 0
 
 
 def _extras(records: dict[str, list[Record]]) -> dict[str, dict[str, dict[str, Any]]]:
