@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from planner.domain import normalize_key
 from planner.problems import Problem
 from planner.schema import SHEETS
-from ui.models.sheet_model import SheetFilterProxy, SheetTableModel
+from ui.models.sheet_model import SheetFilterProxy, SheetTableModel, format_cell
 
 if TYPE_CHECKING:
     from planner.workbook import RawWorkbook
@@ -45,8 +45,9 @@ class SheetPage(QWidget):
         self.count_label = QLabel()
         self.table = QTableView()
         self.table.setModel(self.proxy)
+        # Workbook order until a header is clicked (no sort pass on open).
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
-        self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # workbook order first
         self.table.setAlternatingRowColors(True)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
                                    | QAbstractItemView.EditTrigger.EditKeyPressed
@@ -55,11 +56,8 @@ class SheetPage(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        header.setResizeContentsPrecision(200)
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
-        self.table.resizeColumnsToContents()
-        for column in range(model.columnCount()):
-            self.table.setColumnWidth(column, min(self.table.columnWidth(column), 260))
+        self._fit_columns()
 
         bar = QHBoxLayout()
         bar.addWidget(self.filter_edit, 1)
@@ -74,6 +72,20 @@ class SheetPage(QWidget):
         self.proxy.modelReset.connect(self._update_count)
         self.proxy.layoutChanged.connect(self._update_count)
         self._update_count()
+
+    def _fit_columns(self, sample_rows: int = 60, cap: int = 260) -> None:
+        """Column widths from the header and the first rows' text (Qt's own measure asks
+        the model for every role of every row: half a second on a big sheet)."""
+        metrics = self.table.fontMetrics()
+        header_metrics = self.table.horizontalHeader().fontMetrics()
+        rows = min(sample_rows, self.model.rowCount())
+        for column in range(self.model.columnCount()):
+            title = str(self.model.headerData(column, Qt.Orientation.Horizontal) or "")
+            width = header_metrics.horizontalAdvance(title) + 24
+            for row in range(rows):
+                text = format_cell(self.model.cell(row, column))
+                width = max(width, metrics.horizontalAdvance(text) + 16)
+            self.table.setColumnWidth(column, min(width, cap))
 
     def _update_count(self) -> None:
         shown, total = self.proxy.rowCount(), self.model.rowCount()

@@ -157,12 +157,16 @@ class MainWindow(QMainWindow):
         self.act_print = self._action("&Print Current View…", self.print_dialog, K.Print,
                                       "print")
         self.act_quit = self._action("&Quit", self.close, K.Quit)
-        self.act_undo = self.undo_stack.createUndoAction(self, "&Undo")
-        self.act_undo.setShortcut(QKeySequence(K.Undo))
-        self.act_undo.setIcon(icon("undo"))
-        self.act_redo = self.undo_stack.createRedoAction(self, "&Redo")
+        # Own actions (fixed text: the tool bar must not jump); the tooltip names the edit.
+        self.act_undo = self._action("&Undo", self.undo_stack.undo, K.Undo, "undo")
+        self.act_redo = self._action("&Redo", self.undo_stack.redo, K.Redo, "redo")
         self.act_redo.setShortcuts([QKeySequence(K.Redo), QKeySequence("Ctrl+Y")])
-        self.act_redo.setIcon(icon("redo"))
+        self.undo_stack.canUndoChanged.connect(self.act_undo.setEnabled)
+        self.undo_stack.canRedoChanged.connect(self.act_redo.setEnabled)
+        self.undo_stack.undoTextChanged.connect(self._undo_text)
+        self.undo_stack.redoTextChanged.connect(self._redo_text)
+        self.act_undo.setEnabled(False)
+        self.act_redo.setEnabled(False)
         self.act_filter = self._action("&Filter Rows", self.focus_filter, K.Find)
         self.act_next_problem = self._action("&Next Problem", self.next_problem, "F8",
                                              "problems")
@@ -175,6 +179,14 @@ class MainWindow(QMainWindow):
         self.act_problems = self.problems_dock.toggleViewAction()
         self.act_problems.setIcon(icon("problems"))
         self.act_problems.setShortcut(QKeySequence("Ctrl+Shift+P"))
+
+    @Slot(str)
+    def _undo_text(self, text: str) -> None:
+        self.act_undo.setToolTip(f"Undo {text}" if text else "Undo")
+
+    @Slot(str)
+    def _redo_text(self, text: str) -> None:
+        self.act_redo.setToolTip(f"Redo {text}" if text else "Redo")
 
     def _make_menus(self) -> None:
         bar = self.menuBar()
@@ -244,7 +256,8 @@ class MainWindow(QMainWindow):
         if splitter is not None:
             self.splitter.restoreState(splitter)
         else:
-            self.splitter.setSizes([620, 780])
+            self.splitter.setSizes([560, 840])
+            self.resizeDocks([self.problems_dock], [150], Qt.Orientation.Vertical)
 
     def _save_layout(self) -> None:
         self.settings.set_blob("geometry", self.saveGeometry())
@@ -771,17 +784,20 @@ class MainWindow(QMainWindow):
         warnings = len(found) - errors
         if self.raw is None:
             self.data_label.setText("No data")
+            self.data_label.setStyleSheet("")
         elif errors:
-            self.data_label.setText(f"⛔ {errors} error(s), {warnings} warning(s)")
+            self.data_label.setText(f"{errors} error(s), {warnings} warning(s): cannot plan")
+            self.data_label.setStyleSheet("color:#b42318; font-weight:bold;")
         else:
-            self.data_label.setText(f"✓ Data OK, {warnings} warning(s)")
+            self.data_label.setText(f"Data OK, {warnings} warning(s)")
+            self.data_label.setStyleSheet("color:#1e7b34;")
         stale = self.is_stale()
         self.results.set_stale(stale)
         if self.plan is None:
             self.plan_label.setText("No plan")
             self.plan_label.setStyleSheet("")
         elif stale:
-            self.plan_label.setText("⚠ Plan out of date")
+            self.plan_label.setText("Plan out of date")
             self.plan_label.setStyleSheet("color:#8a5a00; font-weight:bold;")
         else:
             self.plan_label.setText(f"Plan: {self.plan.status.value}")

@@ -9,7 +9,7 @@ from typing import Protocol, cast
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
 
-from planner.results import PlanResult
+from planner.results import PlanResult, SolveStatus
 
 VIEW_NAMES = (
     ("TimelineView", "Timeline"),
@@ -55,7 +55,7 @@ def plan_summary(plan: PlanResult) -> str:
     if plan.status.has_plan:
         text += f" · total {money} · full exit {plan.completion_date.isoformat()} "
         text += f"(week {plan.completion_week})"
-        if plan.gap > 1e-9:
+        if plan.status is not SolveStatus.OPTIMAL and plan.gap > 1e-9:
             text += f" · gap {plan.gap:.2%}"
     return text
 
@@ -69,24 +69,39 @@ class ResultsArea(QWidget):
         self.tabs = QTabWidget()
         self.tabs.setDocumentMode(True)
         self.views: list[QWidget] = []
+        self._pending: set[int] = set()  # views still showing an older plan
         for class_name, title in VIEW_NAMES:
             view = _make_view(class_name, title)
             view.setObjectName(class_name)
             self.views.append(view)
             self.tabs.addTab(view, title)
+        self.tabs.currentChanged.connect(self._refresh_view)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.header)
         layout.addWidget(self.tabs, 1)
         self.plan: PlanResult | None = None
+        self.baseline: PlanResult | None = None
         self.stale = False
         self._update_header()
 
     def set_plan(self, plan: PlanResult | None, baseline: PlanResult | None) -> None:
-        self.plan = plan
-        for view in self.views:
-            cast(PlanViewLike, view).set_plan(plan, baseline)
+        """Show a plan: the visible view now, the others when their tab is opened (each
+        view's layout takes a while on big plans; doing all at once stalls the window)."""
+        self.plan, self.baseline = plan, baseline
+        self._pending = set(range(len(self.views)))
+        self._refresh_view(self.tabs.currentIndex())
         self._update_header()
+
+    def _refresh_view(self, index: int) -> None:
+        if index in self._pending:
+            self._pending.discard(index)
+            cast(PlanViewLike, self.views[index]).set_plan(self.plan, self.baseline)
+
+    def refresh_all_views(self) -> None:
+        """Bring every view up to date now (printing, screenshots, tests)."""
+        for index in sorted(self._pending):
+            self._refresh_view(index)
 
     def set_stale(self, stale: bool) -> None:
         self.stale = stale and self.plan is not None
@@ -102,10 +117,11 @@ class ResultsArea(QWidget):
             self.header.setStyleSheet(OK_STYLE)
             return
         text = plan_summary(self.plan)
-        for note in self.plan.notes:
-            text += f"\n{note}"
+        if self.plan.notes:  # e.g. fastest mode fell back to the cheapest plan
+            text += "\n" + " ".join(self.plan.notes[:2])
+            self.header.setToolTip("\n".join(self.plan.notes))
         if self.stale:
-            text = "OUT OF DATE — the data changed since this plan; Plan again (F5).\n" + text
+            text = "Out of date: the data changed since this plan. " + text
         self.header.setText(text)
         self.header.setStyleSheet(STALE_STYLE if self.stale else OK_STYLE)
 

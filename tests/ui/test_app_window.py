@@ -136,7 +136,7 @@ def test_plan_then_edit_marks_stale_and_exports(qtbot, window: MainWindow, tmp_p
     model.setData(index, "999")
     assert window.is_stale()
     assert "out of date" in window.plan_label.text()
-    assert "OUT OF DATE" in window.results.header.text()
+    assert "Out of date" in window.results.header.text()
     window.act_undo.trigger()  # back to the planned data: not stale any more
     assert not window.is_stale()
 
