@@ -330,12 +330,14 @@ def _build(cls: type, records: Iterable[Record]) -> list[Any]:
 
 
 def check_warnings(ds: Dataset, penalty_row: int | None, out: Checker,
-                   complete: frozenset[str] = frozenset(sh.name for sh in SHEETS)) -> None:
+                   complete: frozenset[str] = frozenset()) -> None:
     """The warnings of workbook-format.md, Errors: plannable, but worth a look.
 
     A warning that compares sheets is given only when those sheets read without error
-    (``complete``): a row dropped for an error must not look like a missing offer.
+    (``complete``, default all): a row dropped for an error must not look like a missing
+    offer.
     """
+    complete = complete or frozenset(sheet.name for sheet in SHEETS)
     streams_by_contract: dict[str, int] = {}
     for s in ds.streams:
         streams_by_contract[s.contract_id] = streams_by_contract.get(s.contract_id, 0) + 1
