@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QHelpEvent, QWheelEvent
-from PySide6.QtWidgets import QApplication, QToolTip, QWidget
+from PySide6.QtWidgets import QApplication, QBoxLayout, QToolTip, QWidget
 from pytestqt.qtbot import QtBot
 from views_fixtures import EXITED, PLAN_START, baseline_plan, large_plan, small_plan
 
@@ -487,6 +487,18 @@ def test_cost_view_compares_with_baseline(
     assert "EUR" in view.weekly.tooltip_at(
         QPointF(view.weekly.x_of_week(0.5), view.weekly.plot_rect().center().y())
     )
+
+
+def test_cost_view_puts_the_table_under_the_bars_when_narrow(
+    qtbot: QtBot, plan: PlanResult, baseline: PlanResult
+) -> None:
+    view = make_view(qtbot, CostView, (700, 500))
+    view.set_plan(plan, baseline)
+    assert view.breakdown.direction() == QBoxLayout.Direction.TopToBottom
+    view.resize(1300, 800)
+    qtbot.waitUntil(lambda: view.breakdown.direction() == QBoxLayout.Direction.LeftToRight)
+    rows = view.table.model().rowCount()
+    assert view.table.height() >= sum(view.table.rowHeight(r) for r in range(rows))
 
 
 def test_cost_view_without_baseline_hides_comparison(qtbot: QtBot, plan: PlanResult) -> None:

@@ -43,7 +43,7 @@ class DateTick:
 def date_ticks(plan_start: date, weeks: int, px_per_week: float) -> list[DateTick]:
     """Month ticks for a week axis, labelled as densely as the scale allows."""
     px_per_month = px_per_week * 30.44 / 7
-    if px_per_month >= 64:
+    if px_per_month >= 84:
         every, fmt = 1, "%b %Y"
     elif px_per_month >= 30:
         every, fmt = 1, "%b"

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import pandas as pd
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QHelpEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QColor, QHelpEvent, QPainter, QPaintEvent, QPen, QResizeEvent
 from PySide6.QtWidgets import (
-    QHBoxLayout,
+    QBoxLayout,
+    QFrame,
     QHeaderView,
+    QScrollArea,
     QSizePolicy,
-    QSplitter,
     QToolTip,
     QVBoxLayout,
     QWidget,
@@ -21,7 +22,6 @@ from ui.views.base import (
     LegendItem,
     PlanView,
     Swatch,
-    fit_columns,
     make_table,
     section_title,
     summary_label,
@@ -48,6 +48,7 @@ WEEKLY_SERIES = (  # column of plan.weekly_cost, label, colour, swatch
     ("unserved_penalty", "Unserved penalty", UNSERVED_COLOR, Swatch.HATCH),
 )
 TOTAL_LABEL = "Total"
+NARROW_WIDTH = 1000  # below this the breakdown table goes under the bars
 
 COST_COLUMNS = (
     Column("item", "Cost item"),
@@ -153,8 +154,10 @@ class CostBarsChart(QWidget):
         fm = self.fontMetrics()
         label_w = max(fm.horizontalAdvance(label) for label, _, _ in self._rows) + 16
         top_value = max(max(p, b or 0.0) for _, p, b in self._rows)
-        ticks = nice_ticks(top_value * 1.02 if top_value > 0 else 1.0, 4)
-        value_w = fm.horizontalAdvance(format_money(ticks[-1], self._currency, compact=True)) + 12
+        value_w = fm.horizontalAdvance(format_money(top_value, self._currency, compact=True)) + 12
+        room = max(40.0, self.width() - label_w - value_w - 8)
+        fit = int(room // (fm.horizontalAdvance(format_compact(top_value)) + 24))
+        ticks = nice_ticks(top_value * 1.02 if top_value > 0 else 1.0, max(1, min(4, fit)))
         plot = QRectF(
             label_w,
             8,
@@ -242,30 +245,48 @@ class CostView(PlanView):
         bars_layout.setContentsMargins(0, 0, 0, 0)
         bars_layout.addWidget(self.bars_legend)
         bars_layout.addWidget(self.bars, 1)
-        top = QHBoxLayout()
-        top.addWidget(bars_box, 2)
-        top.addWidget(self.table, 3)
-        top_box = QWidget()
-        top_box.setLayout(top)
-        top.setContentsMargins(0, 0, 0, 0)
+        self.breakdown = QBoxLayout(QBoxLayout.Direction.LeftToRight)
+        self.breakdown.setContentsMargins(0, 0, 0, 0)
+        self.breakdown.setSpacing(12)
+        self.breakdown.addWidget(bars_box, 2)
+        self.breakdown.addWidget(self.table, 3, Qt.AlignmentFlag.AlignTop)
+        self.weekly.setMinimumHeight(260)
 
-        weekly_box = QWidget()
-        weekly_layout = QVBoxLayout(weekly_box)
-        weekly_layout.setContentsMargins(0, 6, 0, 0)
-        weekly_layout.addWidget(section_title("Cost per week"))
-        weekly_layout.addWidget(self.weekly_legend)
-        weekly_layout.addWidget(self.weekly, 1)
-
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(top_box)
-        splitter.addWidget(weekly_box)
-        splitter.setChildrenCollapsible(False)
-        layout = QVBoxLayout(self.content)
-        layout.setContentsMargins(0, 0, 0, 0)
+        inner = QWidget()
+        layout = QVBoxLayout(inner)
+        layout.setContentsMargins(0, 0, 4, 0)
         layout.setSpacing(8)
         layout.addWidget(self.summary)
         layout.addWidget(section_title("Cost breakdown"))
-        layout.addWidget(splitter, 1)
+        layout.addLayout(self.breakdown)
+        layout.addSpacing(6)
+        layout.addWidget(section_title("Cost per week"))
+        layout.addWidget(self.weekly_legend)
+        layout.addWidget(self.weekly, 1)
+        scroll = QScrollArea()  # small windows scroll rather than squash the charts
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(inner)
+        outer = QVBoxLayout(self.content)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Bars beside the table when there is room, above it when narrow."""
+        super().resizeEvent(event)
+        narrow = event.size().width() < NARROW_WIDTH
+        self.breakdown.setDirection(
+            QBoxLayout.Direction.TopToBottom if narrow else QBoxLayout.Direction.LeftToRight
+        )
+
+    def _fit_table_height(self) -> None:
+        table = self.table
+        rows = table.model().rowCount()
+        height = table.horizontalHeader().height() + 2 * table.frameWidth()
+        height += sum(table.rowHeight(r) for r in range(rows))
+        if table.horizontalScrollBar().isVisible():
+            height += table.horizontalScrollBar().height()
+        table.setFixedHeight(height + 2)
 
     def _show_plan(self, plan: PlanResult, baseline: PlanResult | None) -> None:
         base_costs = baseline.costs if baseline is not None else None
@@ -278,8 +299,11 @@ class CostView(PlanView):
         self.model.set_frame(cost_table(plan.costs, base_costs), plan.currency)
         for column in (2, 3, 4):
             self.table.setColumnHidden(column, baseline is None)
-        fit_columns(self.table)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self._fit_table_height()
         self.weekly.y_title = f"Cost per week ({plan.currency})"
         self.weekly.tooltip_format = lambda v: format_money(v, plan.currency)
         self.weekly.set_data(weekly_cost_data(plan))

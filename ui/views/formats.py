@@ -60,9 +60,10 @@ def format_compact(value: float) -> str:
         if magnitude >= threshold:
             scaled = value / threshold
             return f"{scaled:.1f}".rstrip("0").rstrip(".") + suffix
-    if magnitude >= 10 or value == int(value):
+    if magnitude >= 10:
         return f"{value:,.0f}"
-    return f"{value:.1f}"
+    text = f"{value:.1f}".rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
 
 
 def format_number(value: Any, decimals: int = 0) -> str:

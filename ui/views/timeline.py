@@ -822,6 +822,10 @@ class TimelineCanvas(QAbstractScrollArea):
             tx = x + row_h * 0.45 + 4
             if tx + fm.horizontalAdvance(text) > self.viewport().width():
                 tx = x - 6 - fm.horizontalAdvance(text)
+            painter.fillRect(  # keeps the text readable over markers it may cross
+                QRectF(tx - 2, mid - fm.height() / 2, fm.horizontalAdvance(text) + 4, fm.height()),
+                QColor(241, 243, 246, 225),
+            )
             painter.setPen(QColor("#374151"))
             painter.drawText(QPointF(tx, mid + fm.ascent() / 2 - 1), text)
             painter.setFont(self.font())
@@ -944,6 +948,8 @@ class TimelineView(PlanView):
         self.legend = Legend()
         self.summary = QLabel()
         self.summary.setStyleSheet("color: #374151;")
+        self.summary.setWordWrap(True)
+        self.summary.setMinimumWidth(120)
         buttons = QHBoxLayout()
         buttons.setSpacing(4)
         self.zoom_out_button = self._button(
