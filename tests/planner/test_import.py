@@ -487,3 +487,14 @@ def test_user_docs_cover_every_column_and_setting() -> None:
             assert f"| {column.name} |" in text or sheet.name == "Settings", column.name
     for key in SETTINGS_KEYS:
         assert f"| {key.name} |" in text, key.name
+
+
+def test_errors_come_first_and_do_not_breed_false_warnings(tmp_path: Path) -> None:
+    sheets = valid_sheets()
+    sheets["Vendors"][2][4] = 40  # Surge rejected: its offers must not look missing
+    sheets["Contracts"].append(["Total"])
+    result = load(tmp_path, sheets)
+    severities = [p.severity for p in result.problems]
+    assert severities == sorted(severities, key=lambda s: s is not Severity.ERROR)
+    assert severities[0] is Severity.ERROR and Severity.WARNING in severities
+    assert not [p for p in result.problems if "eligible" in p.message]
