@@ -271,7 +271,10 @@ def _read_file(p: Path) -> RawWorkbook:
         if size > MAX_FILE_BYTES:
             raise _unreadable(p, f"the file is {size:,} bytes; at most {MAX_FILE_BYTES:,} are "
                               "read")
-        data = p.read_bytes()
+        with open(p, "rb") as fh:  # bounded even if the file grows meanwhile
+            data = fh.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            raise _unreadable(p, f"the file is larger than {MAX_FILE_BYTES:,} bytes")
         modified = p.stat().st_mtime
     except OSError as exc:
         raise _unreadable(p, f"cannot read the file ({exc.strerror or exc})") from None
@@ -620,7 +623,9 @@ class _CalamineReader:
             sheet = self.book.get_sheet_by_name(name)
             values = sheet.to_python(skip_empty_area=True)
             top, left = sheet.start or (0, 0)
-        except Exception:  # anything odd: let the streaming reader decide
+        except (KeyboardInterrupt, SystemExit):
+            raise
+        except BaseException:  # also pyo3's PanicException: let the streaming reader decide
             return None
 
         def rows() -> Iterator[tuple[int, list[tuple[int, Cell]]]]:
@@ -737,6 +742,10 @@ def _read_ods(p: Path, zf: zipfile.ZipFile, source: SourceInfo,
 
     if "content.xml" not in zf.namelist():
         raise _unreadable(p, "the .ods file has no content (damaged)")
+    manifest = "META-INF/manifest.xml"
+    if manifest in zf.namelist() and b"encryption-data" in zf.read(manifest):
+        raise _unreadable(p, "the workbook is password-protected: remove the password and "
+                          "save it again")
     hidden_styles: set[str] = set()
     tables: dict[str, _SheetCells] = {}
     order: list[tuple[str, bool]] = []

@@ -104,6 +104,20 @@ def test_password_protected_workbook(tmp_path: Path) -> None:
     refused(path, "password-protected")
 
 
+def test_password_protected_ods(tmp_path: Path) -> None:
+    base = write_ods(tmp_path / "plain.ods", valid_sheets())
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+        'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml">'
+        '<manifest:encryption-data manifest:checksum-type="SHA1/1K" manifest:checksum="x"/>'
+        "</manifest:file-entry></manifest:manifest>"
+    )
+    path = rewrite_member(base, tmp_path / "secret.ods", "META-INF/manifest.xml",
+                          manifest.encode())
+    refused(path, "password-protected")
+
+
 def test_old_xls(tmp_path: Path) -> None:
     path = tmp_path / "old.xls"
     path.write_bytes(_cfb("Workbook", "SummaryInformation"))
