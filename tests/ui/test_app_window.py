@@ -273,3 +273,68 @@ def test_geometry_and_splitter_remembered(qtbot, make_window, settings: AppSetti
     first.close()
     second = make_window()
     assert second.splitter.sizes() == sizes
+
+
+def test_failed_plan_keeps_the_previous_state(qtbot, window: MainWindow, tmp_path: Path,
+                                              boxes: Boxes, monkeypatch) -> None:
+    from ui import tasks
+
+    _open(qtbot, window, small_workbook(tmp_path / "small.xlsx"))
+    window.start_plan(PlanOptions())
+    wait_idle(qtbot, window)
+    plan = window.plan
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("solver exploded")
+
+    monkeypatch.setattr(tasks, "plan", broken)
+    assert window.start_plan(PlanOptions())
+    wait_idle(qtbot, window)
+    assert window.plan is plan and window.results.plan is plan
+    title, text, informative = boxes.shown[-1]
+    assert title == "Plan" and "solver exploded" in text and "Nothing was changed" in informative
+
+
+def test_plan_dialog_returns_the_chosen_options(qtbot) -> None:
+    from datetime import date
+
+    from PySide6.QtCore import QDate
+
+    from planner.domain import Mode
+    from ui.plan_dialog import PlanDialog
+
+    dialog = PlanDialog(PlanOptions(time_limit=30.0), date(2027, 1, 4))
+    qtbot.addWidget(dialog)
+    assert dialog.options() == PlanOptions(Mode.CHEAPEST, None, 30.0)
+    dialog.mode.setCurrentIndex(1)
+    dialog.use_deadline.setChecked(True)
+    dialog.deadline.setDate(QDate(2027, 6, 30))
+    dialog.time_limit.setValue(0)
+    assert dialog.options() == PlanOptions(Mode.FASTEST, date(2027, 6, 30), None)
+
+
+def test_about_lists_versions(qtbot, window: MainWindow, boxes: Boxes) -> None:
+    import PySide6
+
+    window.act_about.trigger()
+    title, _text, informative = boxes.shown[-1]
+    assert title.startswith("About")
+    for name in ("Qt", "PySide6", "HiGHS", "Python"):
+        assert name in informative
+    assert PySide6.__version__ in informative
+
+
+def test_drag_enter_accepts_workbooks_only(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    from PySide6.QtCore import QPointF
+    from PySide6.QtGui import QDragEnterEvent
+
+    def enter(name: str) -> bool:
+        mime = QMimeData()
+        mime.setUrls([QUrl.fromLocalFile(str(tmp_path / name))])
+        event = QDragEnterEvent(QPointF(5, 5), Qt.DropAction.CopyAction, mime,
+                                Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+        window.dragEnterEvent(event)
+        return event.isAccepted()
+
+    assert enter("contracts.xlsx") and enter("project.mplan")
+    assert not enter("notes.txt")

@@ -21,7 +21,8 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QUndoStack
+from PySide6.QtGui import QBrush, QColor, QIcon, QUndoStack
+from PySide6.QtWidgets import QApplication, QStyle
 
 from planner.domain import normalize_key
 from planner.problems import Problem, Severity
@@ -135,6 +136,8 @@ class SheetTableModel(QAbstractTableModel):
             return self._tooltip(row, col)
         if role == Qt.ItemDataRole.BackgroundRole:
             return self._background(row, col)
+        if role == Qt.ItemDataRole.DecorationRole:
+            return self._icon(row, col)
         if role == Qt.ItemDataRole.ForegroundRole:
             flagged = (row, col) in self._cell_problems or row in self._row_problems
             return HIGHLIGHT_TEXT if flagged else None
@@ -160,6 +163,16 @@ class SheetTableModel(QAbstractTableModel):
             return "Column not used by the planner (kept and shown)" if self.schema else None
         text = column.description or column.name
         return f"{text}. Expected {column.expected}" + (" (required)" if column.required else "")
+
+    def _icon(self, row: int, col: int) -> QIcon | None:
+        """A severity icon in flagged cells: visible even when the cell is selected."""
+        cell = self._cell_problems.get((row, col))
+        app = QApplication.instance()
+        if not cell or not isinstance(app, QApplication):
+            return None
+        error = any(p.severity is Severity.ERROR for p in cell)
+        return app.style().standardIcon(QStyle.StandardPixmap.SP_MessageBoxCritical if error
+                                        else QStyle.StandardPixmap.SP_MessageBoxWarning)
 
     def _background(self, row: int, col: int) -> QBrush | None:
         cell = self._cell_problems.get((row, col))
