@@ -756,38 +756,53 @@ def _read_ods(p: Path, zf: zipfile.ZipFile, source: SourceInfo,
         _q("table", "number-columns-repeated")
     with zf.open("content.xml") as src:
         current: _SheetCells | None = None
-        row_idx = 0
-        rows_seen = 0
+        row_idx = col = elements = 0
+        row_cells: dict[int, Cell] = {}
         pending: list[tuple[int, Iterable[tuple[int, Cell]]]] = []
+        stack: list[Any] = []  # open elements: each finished row or cell leaves its parent
         for event, el in iterparse(src, events=("start", "end")):
             tag = el.tag
             if event == "start":
+                stack.append(el)
                 if tag == t_table:
                     name = el.get(_q("table", "name"), f"Sheet{len(order) + 1}")
                     hidden = el.get(_q("table", "style-name"), "") in hidden_styles
                     current = _SheetCells(name, hidden)
                     row_idx = 0
+                elif tag == t_row:
+                    row_cells, col = {}, 0
                 continue
+            stack.pop()
+            elements += 1
+            if elements % 4096 == 0:
+                budget.check()
             if tag == t_style:
                 props = el.find(_q("style", "table-properties"))
                 if props is not None and props.get(_q("table", "display")) == "false":
                     hidden_styles.add(el.get(_q("style", "name"), ""))
+            elif tag in (t_cell, t_covered) and current is not None:
+                repeat = _repeat(el.get(repeat_cols))
+                value = _normalize(_ods_cell_value(el)) if tag == t_cell else None
+                if value is None:
+                    col += repeat
+                else:  # never expanded past the column cap
+                    for _ in range(min(repeat, MAX_COLS + 1)):
+                        col += 1
+                        row_cells[col] = value
+                    col += max(0, repeat - (MAX_COLS + 1))
+                stack[-1].remove(el)
             elif tag == t_row and current is not None:
-                rows_seen += 1
-                if rows_seen % 512 == 0:
-                    budget.check()
                 repeat = _repeat(el.get(repeat_rows))
-                cells = _ods_row_cells(el, t_cell, t_covered, repeat_cols)
-                if cells and row_idx + repeat > MAX_ROWS:
+                if row_cells and row_idx + repeat > MAX_ROWS:
                     # Content repeated past the cap: refuse without expanding it.
                     current.too_many_rows = True
-                    current.ignored.append(f"{_col_letter(min(cells))}{row_idx + repeat}")
-                elif cells:
+                    current.ignored.append(f"{_col_letter(min(row_cells))}{row_idx + repeat}")
+                elif row_cells:
                     for _ in range(repeat):
                         row_idx += 1
-                        pending.append((row_idx, cells.items()))
-                row_idx += 0 if cells else repeat
-                el.clear()
+                        pending.append((row_idx, row_cells.items()))
+                row_idx += 0 if row_cells else repeat
+                stack[-1].remove(el)
                 if len(pending) > 4096:
                     _flush_ods(current, pending, budget)
             elif tag == t_table and current is not None:
@@ -797,7 +812,8 @@ def _read_ods(p: Path, zf: zipfile.ZipFile, source: SourceInfo,
                     order.append((current.name, current.hidden))
                 if len(order) > MAX_SHEETS:
                     raise _unreadable(p, f"the workbook has more than {MAX_SHEETS} sheets")
-                el.clear()
+                if stack:
+                    stack[-1].remove(el)
                 current = None
 
     def load(name: str, hidden: bool) -> _SheetCells:
@@ -819,24 +835,6 @@ def _repeat(text: str | None) -> int:
         return max(1, int(text)) if text else 1
     except ValueError:
         return 1
-
-
-def _ods_row_cells(row: Any, t_cell: str, t_covered: str, repeat_cols: str) -> dict[int, Cell]:
-    cells: dict[int, Cell] = {}
-    col = 0
-    for el in row:
-        if el.tag not in (t_cell, t_covered):
-            continue
-        repeat = _repeat(el.get(repeat_cols))
-        value = _ods_cell_value(el) if el.tag == t_cell else None
-        if is_empty(value) and value is not FORMULA_NO_VALUE:
-            col += repeat
-            continue
-        for _ in range(min(repeat, MAX_COLS + 1)):
-            col += 1
-            cells[col] = value
-        col += max(0, repeat - (MAX_COLS + 1))
-    return cells
 
 
 # --- folder of .csv files ------------------------------------------------------------

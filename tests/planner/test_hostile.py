@@ -319,6 +319,22 @@ def test_ods_row_repeat_bomb_with_content(tmp_path: Path) -> None:
     assert any("more than" in p.message and p.sheet == "Workstreams" for p in result.errors)
 
 
+def test_ods_very_long_row_and_blank_text_repeats(tmp_path: Path) -> None:
+    sheets = valid_sheets()
+    tables = [ods_table(n, [ods_row(r) for r in rows]) for n, rows in sheets.items()]
+    long_row = ("<table:table-row>" + "".join(
+        f'<table:table-cell office:value-type="float" office:value="{i * 7919 % 100003}"/>'
+        for i in range(200_000)) + "</table:table-row>")
+    blank = ('<table:table-row table:number-rows-repeated="1000000"><table:table-cell '
+             'office:value-type="string" table:number-columns-repeated="1024"><text:p> '
+             "</text:p></table:table-cell></table:table-row>")
+    tables.append(ods_table("Scratch", [long_row]))
+    tables[0] = tables[0].replace("</table:table>", blank + "</table:table>")
+    with within():
+        result = load_workbook(write_ods_xml(tmp_path / "long.ods", tables))
+    assert result.ok, [p.render() for p in result.errors]
+
+
 def test_ods_entity_bomb(tmp_path: Path) -> None:
     path = write_ods(tmp_path / "book.ods", valid_sheets())
     xml = BILLION_LAUGHS.replace("sst", "office:document-content")
