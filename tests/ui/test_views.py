@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QPointF, Qt
-from PySide6.QtGui import QColor, QHelpEvent, QWheelEvent
+from PySide6.QtGui import QColor, QHelpEvent, QPalette, QWheelEvent
 from PySide6.QtWidgets import QApplication, QBoxLayout, QToolTip, QWidget
 from pytestqt.qtbot import QtBot
 from views_fixtures import EXITED, PLAN_START, baseline_plan, large_plan, small_plan
@@ -36,6 +36,7 @@ from ui.views.charts import date_ticks, nice_ticks
 from ui.views.dataframe_model import SORT_ROLE, Column, Kind, SortProxy
 from ui.views.palette import text_color_on
 from ui.views.tables import CONTRACT_COLUMNS
+from ui.views.theme import Theme
 from ui.views.timeline import Phase
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -653,3 +654,21 @@ def test_views_show_a_real_plan(qtbot: QtBot, real_plans: tuple[PlanResult, Plan
         view.set_plan(plan, baseline)
         frame = plan.actions if cls is ActionsView else plan.contracts
         assert view.table.model().rowCount() == len(frame) > 0
+
+
+def test_theme_follows_a_dark_palette(qtbot: QtBot) -> None:
+    widget = QWidget()
+    qtbot.addWidget(widget)
+    dark = QPalette()
+    for role, colour in (
+        (QPalette.ColorRole.Base, "#1e1e1e"),
+        (QPalette.ColorRole.Window, "#2b2b2b"),
+        (QPalette.ColorRole.Text, "#e6e6e6"),
+    ):
+        dark.setColor(role, QColor(colour))
+    widget.setPalette(dark)
+    theme = Theme.of(widget)
+    assert theme.base.name() == "#1e1e1e"
+    # lines and muted text sit between background and text, so they show on dark too
+    assert theme.base.lightness() < theme.grid.lightness() < theme.axis.lightness()
+    assert theme.muted.lightness() > theme.base.lightness() + 60

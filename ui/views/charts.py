@@ -27,10 +27,7 @@ from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from ui.views.base import LegendItem, Swatch
 from ui.views.palette import COMPLETION_COLOR
-
-GRID_COLOR = QColor("#e3e6ea")
-AXIS_COLOR = QColor("#6b7280")
-HOVER_COLOR = QColor(30, 64, 175, 28)
+from ui.views.theme import Theme
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,32 +261,35 @@ class WeeklyChart(QWidget):
     # -- painting ------------------------------------------------------------------------
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
-        painter.fillRect(self.rect(), self.palette().base())
+        theme = Theme.of(self)
+        painter.fillRect(self.rect(), theme.base)
         plot = self.plot_rect()
-        self._paint_value_axis(painter, plot)
+        self._paint_value_axis(painter, plot, theme)
         if self._data is not None:
-            self._paint_date_axis(painter, plot, self._data)
+            self._paint_date_axis(painter, plot, self._data, theme)
             self._paint_bars(painter, plot, self._data)
             self._paint_lines(painter, self._data)
             self._paint_marker(painter, plot, self._data)
             if self._hover_week is not None:
                 ppw = self.px_per_week()
+                hover = QColor(theme.hover)
+                hover.setAlpha(110)
                 painter.fillRect(
                     QRectF(self.x_of_week(self._hover_week), plot.top(), ppw, plot.height()),
-                    HOVER_COLOR,
+                    hover,
                 )
-        painter.setPen(QPen(AXIS_COLOR, 1))
+        painter.setPen(QPen(theme.axis, 1))
         painter.drawLine(plot.bottomLeft(), plot.bottomRight())
         painter.drawLine(plot.topLeft(), plot.bottomLeft())
         painter.end()
 
-    def _paint_value_axis(self, painter: QPainter, plot: QRectF) -> None:
+    def _paint_value_axis(self, painter: QPainter, plot: QRectF, theme: Theme) -> None:
         fm = self.fontMetrics()
         for tick in self._ticks:
             y = round(self.y_of(tick)) + 0.5
-            painter.setPen(QPen(GRID_COLOR, 1))
+            painter.setPen(QPen(theme.grid, 1))
             painter.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
-            painter.setPen(AXIS_COLOR)
+            painter.setPen(theme.axis)
             painter.drawText(
                 QRectF(0, y - fm.height() / 2, plot.left() - 6, fm.height()),
                 Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter,
@@ -305,18 +305,20 @@ class WeeklyChart(QWidget):
         )
         painter.restore()
 
-    def _paint_date_axis(self, painter: QPainter, plot: QRectF, data: ChartData) -> None:
+    def _paint_date_axis(
+        self, painter: QPainter, plot: QRectF, data: ChartData, theme: Theme
+    ) -> None:
         fm = self.fontMetrics()
         ppw = self.px_per_week()
         ticks = date_ticks(data.plan_start, data.weeks, ppw)
         for tick in ticks:
             x = round(self.x_of_week(tick.week)) + 0.5
-            painter.setPen(QPen(AXIS_COLOR if tick.major else GRID_COLOR, 1))
+            painter.setPen(QPen(theme.axis if tick.major else theme.grid, 1))
             painter.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom() + 4))
-        painter.setPen(AXIS_COLOR)
+        painter.setPen(theme.axis)
         for x, label in place_labels(ticks, self.x_of_week, fm.horizontalAdvance, plot.right()):
             painter.drawText(QPointF(x, plot.bottom() + fm.ascent() + 5), label)
-        painter.setPen(AXIS_COLOR)
+        painter.setPen(theme.axis)
         painter.drawText(
             QRectF(plot.left(), plot.bottom() + fm.height() + 8, plot.width(), fm.height()),
             Qt.AlignmentFlag.AlignCenter,

@@ -27,8 +27,6 @@ from ui.views.base import (
     summary_label,
 )
 from ui.views.charts import (
-    AXIS_COLOR,
-    GRID_COLOR,
     ChartData,
     Series,
     WeeklyChart,
@@ -38,6 +36,7 @@ from ui.views.charts import (
 from ui.views.dataframe_model import Column, DataFrameModel, Kind
 from ui.views.formats import format_compact, format_money, format_percent
 from ui.views.palette import UNSERVED_COLOR
+from ui.views.theme import Theme
 
 PLAN_COLOR = QColor("#2563eb")
 BASELINE_COLOR = QColor("#a3aab5")
@@ -147,7 +146,8 @@ class CostBarsChart(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
-        painter.fillRect(self.rect(), self.palette().base())
+        theme = Theme.of(self)
+        painter.fillRect(self.rect(), theme.base)
         if not self._rows:
             painter.end()
             return
@@ -167,16 +167,16 @@ class CostBarsChart(QWidget):
         scale = plot.width() / ticks[-1]
         for tick in ticks:
             x = round(plot.left() + tick * scale) + 0.5
-            painter.setPen(QPen(GRID_COLOR, 1))
+            painter.setPen(QPen(theme.grid, 1))
             painter.drawLine(QPointF(x, plot.top()), QPointF(x, plot.bottom()))
-            painter.setPen(AXIS_COLOR)
+            painter.setPen(theme.axis)
             text = format_compact(tick)
             w = fm.horizontalAdvance(text)
             painter.drawText(QPointF(x - w / 2, plot.bottom() + fm.ascent() + 4), text)
         slot = plot.height() / len(self._rows)
         has_base = any(b is not None for _, _, b in self._rows)
         bar_h = min(18.0, slot * (0.36 if has_base else 0.6))
-        text_color = self.palette().windowText().color()
+        text_color = theme.text
         for i, (label, amount, base) in enumerate(self._rows):
             y = plot.top() + i * slot
             painter.setPen(text_color)
@@ -190,12 +190,12 @@ class CostBarsChart(QWidget):
             for j, (value, color) in enumerate(bars):
                 rect = QRectF(plot.left(), y0 + j * (bar_h + 2), max(0.0, value) * scale, bar_h)
                 painter.fillRect(rect, color)
-                painter.setPen(AXIS_COLOR)
+                painter.setPen(theme.axis)
                 painter.drawText(
                     QPointF(rect.right() + 4, rect.center().y() + fm.ascent() / 2 - 1),
                     format_money(value, self._currency, compact=True),
                 )
-        painter.setPen(QPen(AXIS_COLOR, 1))
+        painter.setPen(QPen(theme.axis, 1))
         painter.drawLine(plot.topLeft(), plot.bottomLeft())
         painter.end()
 

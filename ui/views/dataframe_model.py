@@ -35,6 +35,7 @@ SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 VALUE_ROLE = Qt.ItemDataRole.UserRole + 2  # the raw DataFrame value
 
 _AnyIndex = QModelIndex | QPersistentModelIndex
+ROW_TEXT = QColor("#1a1a1a")
 
 
 class Kind(StrEnum):
@@ -185,6 +186,8 @@ class DataFrameModel(QAbstractTableModel):
             background, bold = self._styles[row]
             if role == Qt.ItemDataRole.BackgroundRole and background is not None:
                 return QBrush(background)
+            if role == Qt.ItemDataRole.ForegroundRole and background is not None:
+                return QBrush(ROW_TEXT)  # tinted rows are light, whatever the theme
             if role == Qt.ItemDataRole.FontRole and bold:
                 font = QFont()
                 font.setBold(True)

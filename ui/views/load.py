@@ -5,18 +5,23 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from PySide6.QtCore import QPoint, QPointF
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from planner.results import PlanResult
 from ui.views.base import Legend, PlanView, Swatch, summary_label
 from ui.views.charts import ChartData, Line, Series, WeeklyChart, weekly_values
 from ui.views.formats import format_compact, format_number, format_percent
-from ui.views.palette import CAPACITY_COLOR, UNSERVED_COLOR, register_vendors, vendor_color
+from ui.views.palette import UNSERVED_COLOR, register_vendors, vendor_color
+from ui.views.theme import Theme
 
 ALL_VENDORS = "All vendors"
+DEFAULT_LINE = QColor("#1f2933")
 
 
-def load_chart_data(plan: PlanResult, vendor: str | None) -> ChartData:
+def load_chart_data(
+    plan: PlanResult, vendor: str | None, line_color: QColor = DEFAULT_LINE
+) -> ChartData:
     """Stacked tasks per week (by vendor, or by skill for one vendor) and the capacity line."""
     weeks = plan.horizon_weeks
     alloc = plan.allocation
@@ -58,7 +63,7 @@ def load_chart_data(plan: PlanResult, vendor: str | None) -> ChartData:
             data.lines.append(
                 Line(
                     "Capacity of alternatives",
-                    CAPACITY_COLOR,
+                    line_color,
                     weekly_values(weeks, cap["week"], cap["capacity"]),
                     dashed=True,
                 )
@@ -77,7 +82,7 @@ def load_chart_data(plan: PlanResult, vendor: str | None) -> ChartData:
         data.lines.append(
             Line(
                 f"Capacity of {vendor}",
-                CAPACITY_COLOR,
+                line_color,
                 weekly_values(weeks, vendor_cap["week"], vendor_cap["capacity"]),
                 dashed=True,
             )
@@ -161,7 +166,7 @@ class LoadView(PlanView):
         if plan is None:
             return
         vendor = self.selected_vendor
-        self.chart.set_data(load_chart_data(plan, vendor))
+        self.chart.set_data(load_chart_data(plan, vendor, Theme.of(self).text))
         self.legend.set_items(self.chart.legend_items())
         peak = peak_utilisation(plan.capacity, vendor)
         data = self.chart.data

@@ -54,7 +54,7 @@ from ui.views.base import (
     paint_diamond,
     paint_flag,
 )
-from ui.views.charts import AXIS_COLOR, GRID_COLOR, date_ticks, place_labels
+from ui.views.charts import date_ticks, place_labels
 from ui.views.formats import as_date, format_money, format_number, is_missing
 from ui.views.palette import (
     COMPLETION_COLOR,
@@ -65,6 +65,7 @@ from ui.views.palette import (
     text_color_on,
     vendor_color,
 )
+from ui.views.theme import Theme
 
 MIN_PX_PER_WEEK = 1.0
 MAX_PX_PER_WEEK = 120.0
@@ -667,8 +668,8 @@ class TimelineCanvas(QAbstractScrollArea):
     # -- painting ------------------------------------------------------------------------
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self.viewport())
-        pal = self.palette()
-        painter.fillRect(self.viewport().rect(), pal.base())
+        theme = Theme.of(self)
+        painter.fillRect(self.viewport().rect(), theme.base)
         if self._plan is None:
             painter.end()
             return
@@ -690,36 +691,38 @@ class TimelineCanvas(QAbstractScrollArea):
             row = self._rows[i]
             row_rect = QRectF(label_w, top, width - label_w, row_h)
             if row.stream is None:
-                painter.fillRect(row_rect, QColor("#f1f3f6"))
+                painter.fillRect(row_rect, theme.band)
             elif i == self._hover_row:
-                painter.fillRect(row_rect, QColor("#eef3fb"))
-        self._paint_grid(painter, chart)
+                painter.fillRect(row_rect, theme.hover)
+        self._paint_grid(painter, chart, theme)
         for i in range(first, last):
             row = self._rows[i]
             if row.stream is None:
-                self._paint_contract(painter, row.contract, self.row_top(i))
+                self._paint_contract(painter, row.contract, self.row_top(i), theme)
             else:
-                self._paint_stream(painter, row.stream, self.row_top(i), first_week, last_week)
+                self._paint_stream(
+                    painter, row.stream, self.row_top(i), (first_week, last_week), theme
+                )
         self._paint_completion(painter, chart)
         painter.restore()
 
-        self._paint_labels(painter, first, last, axis_h, label_w, height)
-        self._paint_axis(painter, label_w, axis_h, width)
-        painter.setPen(QPen(AXIS_COLOR, 1))
+        self._paint_labels(painter, first, last, axis_h, label_w, height, theme)
+        self._paint_axis(painter, label_w, axis_h, width, theme)
+        painter.setPen(QPen(theme.axis, 1))
         painter.drawLine(QPointF(label_w - 0.5, 0), QPointF(label_w - 0.5, height))
         painter.drawLine(QPointF(0, axis_h - 0.5), QPointF(width, axis_h - 0.5))
         painter.end()
 
-    def _paint_grid(self, painter: QPainter, chart: QRectF) -> None:
+    def _paint_grid(self, painter: QPainter, chart: QRectF, theme: Theme) -> None:
         assert self._plan is not None
         for tick in date_ticks(self._plan.plan_start, self.weeks, self._ppw):
             x = round(self.x_of_week(tick.week)) + 0.5
-            painter.setPen(QPen(AXIS_COLOR if tick.major else GRID_COLOR, 1))
+            painter.setPen(QPen(theme.axis if tick.major else theme.grid, 1))
             painter.drawLine(QPointF(x, chart.top()), QPointF(x, chart.bottom()))
         end_x = self.x_of_week(self.weeks)
         painter.fillRect(
             QRectF(end_x, chart.top(), max(0.0, chart.right() - end_x), chart.height()),
-            QColor("#f6f7f9"),
+            theme.outside,
         )
 
     def _paint_completion(self, painter: QPainter, chart: QRectF) -> None:
@@ -731,8 +734,14 @@ class TimelineCanvas(QAbstractScrollArea):
             painter.drawLine(QPointF(x, chart.top()), QPointF(x, chart.bottom()))
 
     def _paint_stream(
-        self, painter: QPainter, stream: StreamRow, top: int, first_week: int, last_week: int
+        self,
+        painter: QPainter,
+        stream: StreamRow,
+        top: int,
+        weeks: tuple[int, int],
+        theme: Theme,
     ) -> None:
+        first_week, last_week = weeks
         pad = 4
         bar_top, bar_h = top + pad, self.row_height - 2 * pad
         hatch = QBrush(QColor(255, 255, 255, 150), Qt.BrushStyle.BDiagPattern)
@@ -758,7 +767,7 @@ class TimelineCanvas(QAbstractScrollArea):
             x0, x1 = self.x_of_week(seg.start_week), self.x_of_week(seg.end_week)
             rect = QRectF(x0, bar_top, x1 - x0, bar_h)
             if seg.phase == Phase.CUTOVER:
-                painter.setPen(QPen(QColor("#1f2933"), 1, Qt.PenStyle.DashLine))
+                painter.setPen(QPen(theme.text, 1, Qt.PenStyle.DashLine))
                 painter.setBrush(Qt.BrushStyle.NoBrush)
                 painter.drawRect(rect.adjusted(0.5, 0.5, -0.5, -0.5))
             label = {
@@ -793,7 +802,7 @@ class TimelineCanvas(QAbstractScrollArea):
                 )
         painter.setFont(self.font())
 
-    def _paint_contract(self, painter: QPainter, c: ContractRow, top: int) -> None:
+    def _paint_contract(self, painter: QPainter, c: ContractRow, top: int, theme: Theme) -> None:
         row_h = self.row_height
         mid = top + row_h / 2
         if c.exit_week is not None:
@@ -824,28 +833,35 @@ class TimelineCanvas(QAbstractScrollArea):
                 tx = x - 6 - fm.horizontalAdvance(text)
             painter.fillRect(  # keeps the text readable over markers it may cross
                 QRectF(tx - 2, mid - fm.height() / 2, fm.horizontalAdvance(text) + 4, fm.height()),
-                QColor(241, 243, 246, 225),
+                theme.band,
             )
-            painter.setPen(QColor("#374151"))
+            painter.setPen(theme.text)
             painter.drawText(QPointF(tx, mid + fm.ascent() / 2 - 1), text)
             painter.setFont(self.font())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
 
     def _paint_labels(
-        self, painter: QPainter, first: int, last: int, axis_h: int, label_w: int, height: int
+        self,
+        painter: QPainter,
+        first: int,
+        last: int,
+        axis_h: int,
+        label_w: int,
+        height: int,
+        theme: Theme,
     ) -> None:
         painter.save()
         painter.setClipRect(QRectF(0, axis_h, label_w, height - axis_h))
         painter.fillRect(QRectF(0, axis_h, label_w, height - axis_h), self.palette().window())
         row_h = self.row_height
         text_color = self.palette().windowText().color()
-        muted = QColor("#6b7280")
+        muted = theme.muted
         for i in range(first, last):
             top = self.row_top(i)
             row = self._rows[i]
             rect = QRectF(8, top, label_w - 14, row_h)
             if row.stream is None:
-                painter.fillRect(QRectF(0, top, label_w, row_h), QColor("#e7eaef"))
+                painter.fillRect(QRectF(0, top, label_w, row_h), theme.header)
                 c = row.contract
                 arrow = "▸" if self.is_collapsed(c.contract_id) else "▾"
                 painter.setPen(text_color)
@@ -866,7 +882,7 @@ class TimelineCanvas(QAbstractScrollArea):
             else:
                 s = row.stream
                 if i == self._hover_row:
-                    painter.fillRect(QRectF(0, top, label_w, row_h), QColor("#eef3fb"))
+                    painter.fillRect(QRectF(0, top, label_w, row_h), theme.hover)
                 fm = painter.fontMetrics()
                 ident = s.stream_id
                 inner = rect.adjusted(16, 0, 0, 0)
@@ -880,15 +896,17 @@ class TimelineCanvas(QAbstractScrollArea):
                     Qt.AlignmentFlag.AlignVCenter,
                     fm.elidedText(detail, Qt.TextElideMode.ElideRight, int(inner.width() - used)),
                 )
-            painter.setPen(QPen(GRID_COLOR, 1))
+            painter.setPen(QPen(theme.grid, 1))
             painter.drawLine(QPointF(0, top + row_h - 0.5), QPointF(label_w, top + row_h - 0.5))
         painter.restore()
 
-    def _paint_axis(self, painter: QPainter, label_w: int, axis_h: int, width: int) -> None:
+    def _paint_axis(
+        self, painter: QPainter, label_w: int, axis_h: int, width: int, theme: Theme
+    ) -> None:
         assert self._plan is not None
         painter.fillRect(QRectF(0, 0, width, axis_h), self.palette().window())
         fm = self.fontMetrics()
-        painter.setPen(QColor("#374151"))
+        painter.setPen(self.palette().windowText().color())
         painter.setFont(self._bold)
         painter.drawText(
             QRectF(10, 0, label_w - 14, axis_h), Qt.AlignmentFlag.AlignVCenter, "Contract / stream"
@@ -900,9 +918,9 @@ class TimelineCanvas(QAbstractScrollArea):
         ticks = date_ticks(self._plan.plan_start, self.weeks, self._ppw)
         for tick in ticks:
             x = round(self.x_of_week(tick.week)) + 0.5
-            painter.setPen(QPen(AXIS_COLOR if tick.major else GRID_COLOR, 1))
+            painter.setPen(QPen(theme.axis if tick.major else theme.grid, 1))
             painter.drawLine(QPointF(x, 2), QPointF(x, axis_h))
-        painter.setPen(QColor("#111827"))
+        painter.setPen(self.palette().windowText().color())
         right = min(float(width), self.x_of_week(self.weeks) + 40)
         for x, label in place_labels(ticks, self.x_of_week, fm.horizontalAdvance, right):
             painter.drawText(QPointF(x, 3 + fm.ascent()), label)
@@ -914,7 +932,7 @@ class TimelineCanvas(QAbstractScrollArea):
             ),
             104,
         )
-        painter.setPen(AXIS_COLOR)
+        painter.setPen(theme.axis)
         painter.setFont(self._small)
         small = painter.fontMetrics()
         for week in range(0, self.weeks + 1, step):
@@ -947,7 +965,6 @@ class TimelineView(PlanView):
         self.canvas = TimelineCanvas()
         self.legend = Legend()
         self.summary = QLabel()
-        self.summary.setStyleSheet("color: #374151;")
         self.summary.setWordWrap(True)
         self.summary.setMinimumWidth(120)
         buttons = QHBoxLayout()
@@ -1044,7 +1061,7 @@ class TimelineView(PlanView):
                 )
         items += [
             LegendItem("Unserved", UNSERVED_COLOR, Swatch.HATCH),
-            LegendItem("Cutover", QColor("#1f2933"), Swatch.DASHED),
+            LegendItem("Cutover", self.palette().text().color(), Swatch.DASHED),
             LegendItem("Notice by", NOTICE_COLOR, Swatch.DIAMOND),
             LegendItem("Refuse renewal by", NON_RENEWAL_COLOR, Swatch.DIAMOND),
             LegendItem("Contract exit", EXIT_COLOR, Swatch.FLAG),
