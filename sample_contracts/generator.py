@@ -155,7 +155,7 @@ def _make_streams(
         price = round(skill.price * rng.uniform(0.85, 1.25), 2)
         exit_by = None
         if rng.random() < 0.06:
-            exit_by = plan_start + timedelta(weeks=rng.randint(16, max(17, horizon_weeks // 2)))
+            exit_by = plan_start + timedelta(weeks=rng.randint(26, max(27, horizon_weeks * 2 // 3)))
         rows.append(dict(
             stream_id=f"S{i + 1:04d}", contract_id=contract_id,
             name=f"{skill.name} #{i + 1}", skill=skill.name, weekly_volume=volume,
@@ -246,8 +246,8 @@ def _make_capacity(
             rows.append(dict(
                 vendor=v, skill=skill, weekly_capacity=float(round(cap[v], -1) or 10),
                 unit_price=round(prices[skill] * rng.uniform(0.8, 1.3 if in_house else 1.15), 2),
-                onboarding_weeks=rng.randint(4, 12) if in_house else rng.randint(0, 8),
-                ramp_weeks=rng.randint(4, 12) if in_house else rng.randint(0, 8),
+                onboarding_weeks=rng.randint(4, 10) if in_house else rng.randint(0, 8),
+                ramp_weeks=rng.randint(4, 10) if in_house else rng.randint(0, 8),
             ))
     # The conflicted vendor is cheap and broad: tempting, never allowed.
     for skill in sorted({s["skill"] for s in streams})[::2]:
@@ -262,14 +262,18 @@ def _make_contracts(
 ) -> list[Row]:
     rows = []
     for i in range(n_contracts):
-        end = plan_start + timedelta(days=rng.randint(84, 7 * horizon_weeks + 180))
+        end = plan_start + timedelta(days=rng.randint(182, 7 * horizon_weeks + 180))
         auto = rng.random() < 0.35
+        notice = rng.choice((30, 60, 90))
+        if auto and rng.random() < 0.35:
+            # Renewal already locked in: non-renewal notice was due before plan start.
+            end, notice = plan_start + timedelta(days=rng.randint(7, 80)), 90
         rows.append(dict(
             contract_id=f"C{i + 1:03d}", vendor=EXITED_VENDOR, title=f"Scale AI SOW {i + 1}",
             end_date=end, notice_days=rng.choice((0, 14, 30, 30, 45, 60, 90)),
             termination_fee=0.0, min_commitment=0.0, auto_renew="Y" if auto else "N",
             renewal_months=rng.choice((6, 12, 12)),
-            renewal_notice_days=rng.choice((30, 60, 90)),
+            renewal_notice_days=notice,
         ))
     return rows
 
@@ -522,9 +526,9 @@ FRONTIER_VENDORS: dict[str, tuple[str, str, float, float]] = {
     "Mercor": (_C, "N", 100e3, 0.30),
     "Handshake": (_C, "N", 60e3, 0.30),
     "Turing": (_C, "N", 150e3, 0.40),
-    "Labelbox": (_C, "N", 75e3, 0.40),
+    "Labelbox": (_C, "N", 75e3, 0.30),
     "Invisible": (_C, "N", 120e3, 0.35),
-    "iMerit": (_C, "N", 40e3, 0.35),
+    "iMerit": (_C, "N", 40e3, 0.25),
     "Toloka": (_P, "N", 25e3, 0.30),
     IN_HOUSE: (_R, "N", 1.5e6, 1.0),
     CONFLICTED_VENDOR: (_C, "Y", 0, 1.0),
