@@ -224,11 +224,12 @@ _MONTHS = {
     )
     for name in names
 }
-_TIME = r"(?:[ t]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?"
+_TIME = r"(?:[ t]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:z|[+-]\d{2}:?\d{2})?)?"
 _ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})" + _TIME + "$")
 _DMY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})(?: \d{1,2}:\d{2}(?::\d{2})?)?$")
-_D_MON_Y = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?[ \-/.]+([a-z]+)\.?[ \-/.,]+(\d{4})$")
-_MON_D_Y = re.compile(r"^([a-z]+)\.?[ \-/.]+(\d{1,2})(?:st|nd|rd|th)?[ ,\-/.]+(\d{4})$")
+# With a month name nothing can be swapped, so Excel's text "31-Mar-26" is allowed too.
+_D_MON_Y = re.compile(r"^(\d{1,2})(?:st|nd|rd|th)?[ \-/.]+([a-z]+)\.?[ \-/.,]+(\d{4}|\d{2})$")
+_MON_D_Y = re.compile(r"^([a-z]+)\.?[ \-/.]+(\d{1,2})(?:st|nd|rd|th)?[ ,\-/.]+(\d{4}|\d{2})$")
 _Y_MON_D = re.compile(r"^(\d{4})[ \-/.]+([a-z]+)\.?[ \-/.]+(\d{1,2})$")
 DATE_EXPECTED = "a date (e.g. 2026-03-31)"
 
@@ -238,6 +239,11 @@ def _make_date(year: int, month: int, day: int, found: str) -> date:
         return date(year, month, day)
     except ValueError:
         raise CellError(f"an impossible date ({found})", DATE_EXPECTED) from None
+
+
+def _year(digits: str) -> int:
+    """Two-digit years (only with a month name) are this century's."""
+    return 2000 + int(digits) if len(digits) == 2 else int(digits)
 
 
 def _month(name: str) -> int:
@@ -261,9 +267,9 @@ def parse_date_text(text: str) -> date:
         day, month = (a, b) if a > 12 or a == b else (b, a)
         return _make_date(year, month, day, text)
     if m := _D_MON_Y.match(s):
-        return _make_date(int(m[3]), _month(m[2]), int(m[1]), text)
+        return _make_date(_year(m[3]), _month(m[2]), int(m[1]), text)
     if m := _MON_D_Y.match(s):
-        return _make_date(int(m[3]), _month(m[1]), int(m[2]), text)
+        return _make_date(_year(m[3]), _month(m[1]), int(m[2]), text)
     if m := _Y_MON_D.match(s):
         return _make_date(int(m[1]), _month(m[2]), int(m[3]), text)
     raise CellError("not a date", DATE_EXPECTED)

@@ -120,6 +120,10 @@ def test_fraction_rejected(value: object, message: str) -> None:
         ("Sept 30 2026", date(2026, 9, 30)),
         ("3-Mar-2026", date(2026, 3, 3)),
         ("2026-Mar-03", date(2026, 3, 3)),
+        ("31-Mar-26", date(2026, 3, 31)),
+        ("Mar 31, 26", date(2026, 3, 31)),
+        ("2026-03-31T00:00:00Z", date(2026, 3, 31)),
+        ("2026-03-31T09:30:00+02:00", date(2026, 3, 31)),
         (46112, date(2026, 3, 31)),  # Excel serial, 1900 system
         (46112.75, date(2026, 3, 31)),
         ("46112", date(2026, 3, 31)),
@@ -157,7 +161,7 @@ def test_impossible_dates_rejected(value: object) -> None:
 
 
 @pytest.mark.parametrize("value", ["soon", "Q3 2026", True, time(12, 0), -5, 3_000_000,
-                                   "3 Foo 2026"])
+                                   "3 Foo 2026", "31/03/26", "26-03-31"])
 def test_not_dates(value: object) -> None:
     with pytest.raises(CellError):
         parse_date(value)
