@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QTableView,
     QTabWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -43,6 +44,14 @@ class SheetPage(QWidget):
         self.only_problems = QCheckBox("Only rows with problems")
         self.only_problems.toggled.connect(self.proxy.set_only_problems)
         self.count_label = QLabel()
+        self.add_button = QToolButton()
+        self.add_button.setText("Add row")
+        self.add_button.setToolTip("Add an empty row at the end (Ctrl+Shift+N)")
+        self.add_button.clicked.connect(self.add_row)
+        self.delete_button = QToolButton()
+        self.delete_button.setText("Delete rows")
+        self.delete_button.setToolTip("Delete the selected rows (Ctrl+Shift+Del)")
+        self.delete_button.clicked.connect(self.delete_rows)
         self.table = QTableView()
         self.table.setModel(self.proxy)
         # Workbook order until a header is clicked (no sort pass on open).
@@ -63,6 +72,8 @@ class SheetPage(QWidget):
         bar.addWidget(self.filter_edit, 1)
         bar.addWidget(self.only_problems)
         bar.addWidget(self.count_label)
+        bar.addWidget(self.add_button)
+        bar.addWidget(self.delete_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(bar)
@@ -86,6 +97,35 @@ class SheetPage(QWidget):
                 text = format_cell(self.model.cell(row, column))
                 width = max(width, metrics.horizontalAdvance(text) + 16)
             self.table.setColumnWidth(column, min(width, cap))
+
+    def add_row(self) -> None:
+        """Append an empty row (undoable) and start editing its first cell."""
+        if self.model.undo_stack is None:
+            return
+        from ui.undo import InsertRowCommand
+
+        self.filter_edit.clear()
+        self.only_problems.setChecked(False)
+        position = self.model.rowCount()
+        self.model.undo_stack.push(InsertRowCommand(self.model, position))
+        index = self.proxy.mapFromSource(self.model.index(position, 0))
+        self.table.setCurrentIndex(index)
+        self.table.scrollTo(index)
+        self.table.edit(index)
+
+    def selected_rows(self) -> list[int]:
+        selected = self.table.selectionModel().selectedIndexes()
+        rows = {self.proxy.mapToSource(i).row() for i in selected}
+        return sorted(r for r in rows if r >= 0)
+
+    def delete_rows(self) -> None:
+        """Delete the selected rows (undoable)."""
+        rows = self.selected_rows()
+        if not rows or self.model.undo_stack is None:
+            return
+        from ui.undo import RemoveRowsCommand
+
+        self.model.undo_stack.push(RemoveRowsCommand(self.model, rows))
 
     def _update_count(self) -> None:
         shown, total = self.proxy.rowCount(), self.model.rowCount()

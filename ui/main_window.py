@@ -167,6 +167,9 @@ class MainWindow(QMainWindow):
         self.undo_stack.redoTextChanged.connect(self._redo_text)
         self.act_undo.setEnabled(False)
         self.act_redo.setEnabled(False)
+        self.act_add_row = self._action("&Add Row", self.add_row, "Ctrl+Shift+N")
+        self.act_delete_rows = self._action("&Delete Rows", self.delete_rows,
+                                            "Ctrl+Shift+Del")
         self.act_filter = self._action("&Filter Rows", self.focus_filter, K.Find)
         self.act_next_problem = self._action("&Next Problem", self.next_problem, "F8",
                                              "problems")
@@ -206,6 +209,9 @@ class MainWindow(QMainWindow):
         edit = bar.addMenu("&Edit")
         for action in (self.act_undo, self.act_redo):
             edit.addAction(action)
+        edit.addSeparator()
+        edit.addAction(self.act_add_row)
+        edit.addAction(self.act_delete_rows)
         edit.addSeparator()
         edit.addAction(self.act_filter)
         edit.addAction(self.act_next_problem)
@@ -409,6 +415,16 @@ class MainWindow(QMainWindow):
         self.problems.table.setCurrentIndex(index)
         self.problems.problem_activated.emit(
             self.problems.model.problem(self.problems.proxy.mapToSource(index).row()))
+
+    def add_row(self) -> None:
+        page = self.data_tabs.current_page()
+        if page is not None:
+            page.add_row()
+
+    def delete_rows(self) -> None:
+        page = self.data_tabs.current_page()
+        if page is not None:
+            page.delete_rows()
 
     def focus_filter(self) -> None:
         page = self.data_tabs.current_page()

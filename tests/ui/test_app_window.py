@@ -338,3 +338,28 @@ def test_drag_enter_accepts_workbooks_only(qtbot, window: MainWindow, tmp_path: 
 
     assert enter("contracts.xlsx") and enter("project.mplan")
     assert not enter("notes.txt")
+
+
+def test_add_and_delete_rows_are_undoable(qtbot, window: MainWindow, tmp_path: Path) -> None:
+    _open(qtbot, window, small_workbook(tmp_path / "small.xlsx"))
+    page = window.data_tabs.page("Vendors")
+    assert page is not None
+    window.data_tabs.setCurrentWidget(page)
+    rows = page.model.rowCount()
+    last_excel = page.model.excel_row(rows - 1)
+    window.act_add_row.trigger()
+    assert page.model.rowCount() == rows + 1
+    assert page.model.excel_row(rows) == last_excel + 1  # a fresh, unique row number
+    page.table.closePersistentEditor(page.table.currentIndex())
+    page.model.setData(page.model.index(rows, 0), "Brand New Vendor")
+    assert any("Brand New Vendor" in p.render() for p in window.import_result.problems)
+    first = [page.model.cell(0, c) for c in range(page.model.columnCount())]
+    page.table.selectRow(0)
+    window.act_delete_rows.trigger()
+    assert page.model.rowCount() == rows
+    assert [page.model.cell(0, c) for c in range(page.model.columnCount())] != first
+    for _ in range(3):  # delete, edit, add
+        window.act_undo.trigger()
+    assert page.model.rowCount() == rows
+    assert [page.model.cell(0, c) for c in range(page.model.columnCount())] == first
+    assert not window.isWindowModified()

@@ -29,7 +29,7 @@ from planner.problems import Problem, Severity
 from planner.schema import SETTINGS_KEYS, Column, SheetSchema, sheet
 
 if TYPE_CHECKING:
-    from planner.workbook import RawSheet
+    from planner.workbook import RawRow, RawSheet
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -239,6 +239,36 @@ class SheetTableModel(QAbstractTableModel):
         index = self.index(row, col)
         self.dataChanged.emit(index, index)
         self.cell_edited.emit(row, col)
+
+    def new_raw_row(self) -> RawRow:
+        """An empty row numbered after the sheet's last (Excel row numbers stay unique, so
+        problems keep pointing at the right row)."""
+        from planner.workbook import RawRow
+
+        last = max((r.excel_row for r in self.raw.rows), default=self.raw.header_row)
+        return RawRow(int(last) + 1, [None] * len(self.raw.headers))
+
+    def insert_raw_row(self, position: int, raw_row: RawRow) -> None:
+        """Put a row back / add one (used by the undo commands)."""
+        self.beginInsertRows(QModelIndex(), position, position)
+        self.raw.rows.insert(position, raw_row)
+        self._rows_moved()
+        self.endInsertRows()
+        self.cell_edited.emit(position, -1)
+
+    def take_raw_row(self, position: int) -> RawRow:
+        """Remove a row and return it (used by the undo commands)."""
+        self.beginRemoveRows(QModelIndex(), position, position)
+        raw_row = self.raw.rows.pop(position)
+        self._rows_moved()
+        self.endRemoveRows()
+        self.cell_edited.emit(position, -1)
+        return raw_row
+
+    def _rows_moved(self) -> None:
+        # Row indices shifted: drop located problems until the next validation places them.
+        self._row_of_excel = {r.excel_row: i for i, r in enumerate(self.raw.rows)}
+        self._cell_problems, self._row_problems, self.flagged_rows = {}, {}, set()
 
     # --- problems ------------------------------------------------------------------
     def set_problems(self, problems: Iterable[Problem]) -> None:
