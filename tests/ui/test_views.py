@@ -564,6 +564,7 @@ def test_unserved_view_explains_shortages(qtbot: QtBot, plan: PlanResult) -> Non
     assert "720</b> tasks go unserved" in view.summary.text()
     assert view.shortages.isVisibleTo(view)
     assert "No eligible vendor offers audio" in view.shortages.text()
+    assert view.shortages_title.text() == "What blocks a full exit"
     served = replace(
         plan, unserved=plan.unserved.iloc[0:0], shortages=[], notes=[], fastest_feasible=True
     )
@@ -571,6 +572,8 @@ def test_unserved_view_explains_shortages(qtbot: QtBot, plan: PlanResult) -> Non
     assert view.table.model().rowCount() == 0
     assert "All work is served" in view.summary.text()
     assert not view.shortages.isVisibleTo(view)
+    view.set_plan(replace(served, notes=["Earliest full exit: week 9."]))
+    assert view.shortages_title.text() == "Notes" and "week 9" in view.shortages.text()
 
 
 # -- helpers -------------------------------------------------------------------------------

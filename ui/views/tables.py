@@ -185,6 +185,8 @@ class UnservedView(TablePlanView):
         self.shortages.setText(text)
         self.shortages.setVisible(bool(text))
         self.shortages_title.setVisible(bool(text))
+        blocked = bool(plan.shortages) or plan.fastest_feasible is False
+        self.shortages_title.setText("What blocks a full exit" if blocked else "Notes")
 
     def _clear(self) -> None:
         super()._clear()
