@@ -38,6 +38,22 @@ def test_sheet_model_passes_modeltester(qtmodeltester, broken) -> None:
     qtmodeltester.check(proxy)
 
 
+def test_sheet_model_row_changes_pass_modeltester(qtmodeltester, broken) -> None:
+    from ui.undo import InsertRowCommand, RemoveRowsCommand
+
+    stack = QUndoStack()
+    model = SheetTableModel(broken.raw.sheets["Contracts"], stack)
+    qtmodeltester.check(model)  # the tester stays attached and checks every change below
+    rows = model.rowCount()
+    stack.push(InsertRowCommand(model, 1))
+    stack.push(RemoveRowsCommand(model, [0, 2]))
+    assert model.rowCount() == rows - 1
+    stack.undo()
+    stack.undo()
+    assert model.rowCount() == rows
+    assert [r.excel_row for r in model.raw.rows] == sorted(r.excel_row for r in model.raw.rows)
+
+
 def test_problems_model_passes_modeltester(qtmodeltester, broken) -> None:
     model = ProblemsModel()
     model.set_problems(broken.problems)
