@@ -253,8 +253,10 @@ def check_references(schema: SheetSchema, records: list[Record], column: str,
 
 # --- settings ------------------------------------------------------------------------
 
-def read_settings(raw: RawWorkbook, today: date, out: Checker) -> tuple[Settings, int | None]:
-    """Key/value rows; returns the settings and the row of unserved_penalty (if given)."""
+def read_settings(raw: RawWorkbook, today: date,
+                  out: Checker) -> tuple[Settings, tuple[int, str] | None]:
+    """Key/value rows; returns the settings and the cell (row, header) of unserved_penalty
+    when the sheet gives it, for warnings about it."""
     values: dict[str, Any] = {}
     rows: dict[str, int] = {}
     sheet = raw.sheets.get(SETTINGS_SHEET.name)
@@ -280,7 +282,14 @@ def read_settings(raw: RawWorkbook, today: date, out: Checker) -> tuple[Settings
         unserved_penalty=float(values.get("unserved_penalty", 1000.0)),
         currency=str(values.get("currency", "USD")).upper(),
     )
-    return settings, rows.get("unserved_penalty")
+    penalty_row = rows.get("unserved_penalty")
+    if penalty_row is None or sheet is None:
+        return settings, None
+    value_header = sheet.headers[1] if len(sheet.headers) > 1 else "value"
+    for i, header in enumerate(sheet.headers):
+        if header_key(header) == "value":
+            value_header = sheet.headers[i]
+    return settings, (penalty_row, value_header)
 
 
 def _read_settings_rows(sheet: RawSheet, index: dict[str, int], date1904: bool,
@@ -329,7 +338,7 @@ def _build(cls: type, records: Iterable[Record]) -> list[Any]:
     return [cls(**rec.values, row=rec.row) for rec in records if rec.ok]
 
 
-def check_warnings(ds: Dataset, penalty_row: int | None, out: Checker,
+def check_warnings(ds: Dataset, penalty_cell: tuple[int, str] | None, out: Checker,
                    complete: frozenset[str] = frozenset()) -> None:
     """The warnings of workbook-format.md, Errors: plannable, but worth a look.
 
@@ -373,8 +382,9 @@ def check_warnings(ds: Dataset, penalty_row: int | None, out: Checker,
         price, sheet_name, row = max(priced)
         if price > ds.settings.unserved_penalty:
             out.add(WARNING, SETTINGS_SHEET.name, "unserved_penalty is below a unit price: "
-                    "leaving work undone may look cheaper than doing it", penalty_row,
-                    "value" if penalty_row else "unserved_penalty",
+                    "leaving work undone may look cheaper than doing it",
+                    penalty_cell[0] if penalty_cell else None,
+                    penalty_cell[1] if penalty_cell else "unserved_penalty",
                     found=show(ds.settings.unserved_penalty),
                     expected=f"at least {show(price)} ({sheet_name} row {row})")
 
@@ -413,7 +423,7 @@ def validate_raw(raw: RawWorkbook, today: date) -> tuple[Dataset | None, list[Pr
         if index is None:
             continue
         records[schema.name] = read_records(schema, sheet, index, raw.date1904, out)
-    settings, penalty_row = read_settings(raw, today, out)
+    settings, penalty_cell = read_settings(raw, today, out)
     contracts = records.get(CONTRACTS.name, [])
     streams = records.get(WORKSTREAMS.name, [])
     vendors = records.get(VENDORS.name, [])
@@ -444,7 +454,7 @@ def validate_raw(raw: RawWorkbook, today: date) -> tuple[Dataset | None, list[Pr
     )
     warnings = Checker()
     complete = frozenset(name for name, recs in records.items() if all(r.ok for r in recs))
-    check_warnings(dataset, penalty_row, warnings, complete)
+    check_warnings(dataset, penalty_cell, warnings, complete)
     problems = sorted(out.problems + _fix_headers(warnings.problems, records), key=_reading_order)
     if out.has_errors:
         return None, problems

@@ -258,6 +258,7 @@ def test_warnings_do_not_block(tmp_path: Path) -> None:
     v.append(["Idle Co", "public", "N", 0, 1])  # no capacity rows
     v.append(["Scale AI", "public", "N", 0, 1])  # the exited vendor
     cap.append(["Scale AI", "coding", 10, 1])
+    sheets["Settings"][0] = ["Key", "Value"]
     result = load(tmp_path, sheets)
     assert result.ok, [p.render() for p in result.errors]
     W = Severity.WARNING
@@ -268,7 +269,7 @@ def test_warnings_do_not_block(tmp_path: Path) -> None:
     find(result, W, "Workstreams", "no eligible vendor", 5, "skill")
     find(result, W, "Vendors", "no Capacity rows", 4, "vendor")
     find(result, W, "Vendors", "exited", 5, "vendor")
-    penalty = find(result, W, "Settings", "unserved_penalty is below a unit price", 5, "value")
+    penalty = find(result, W, "Settings", "unserved_penalty is below a unit price", 5, "Value")
     assert "2000" in penalty.expected and penalty.found == "500"
 
 
