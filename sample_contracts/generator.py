@@ -107,7 +107,7 @@ def eligible_pairs(sheets: Sheets) -> int:
 
 def annual_spend(sheets: Sheets) -> float:
     """What the workstreams cost a year with the incumbent (volume * price * 52)."""
-    return sum(s["weekly_volume"] * s["unit_price"] * 52 for s in sheets["Workstreams"])
+    return float(sum(s["weekly_volume"] * s["unit_price"] * 52 for s in sheets["Workstreams"]))
 
 
 def _money(x: float) -> float:
