@@ -138,11 +138,8 @@ def _show_default(col: Column) -> str:
 
 # --- rows ----------------------------------------------------------------------------
 
-def _data_columns(schema: SheetSchema, index: dict[str, int]) -> list[int] | None:
-    """Indexes of the required columns, first one first (None if it is missing)."""
-    first = schema.required_columns[0].name
-    if first not in index:
-        return None
+def _data_columns(schema: SheetSchema, index: dict[str, int]) -> list[int]:
+    """Indexes of the required columns present; the first one first when present."""
     return [index[c.name] for c in schema.required_columns if c.name in index]
 
 
@@ -150,12 +147,16 @@ _SUMMARY_LABEL = re.compile(r"^\s*(grand\s*|sub-?)?(totals?|sums?|average|notes?
                             re.IGNORECASE)
 
 
-def _is_data_row(required: list[int] | None, cells: list[Any]) -> bool:
+def _is_data_row(required: list[int], cells: list[Any], first_present: bool = True) -> bool:
     """Data: the first required column and at least one other required column filled.
 
     A totals line ("Total" over a summed volume) fills two required columns too; it is
-    told apart by its label and by leaving some required column empty.
+    told apart by its label and by leaving some required column empty. Without the first
+    column (already an error), two filled required columns make a data row, so that the
+    other cells are still checked.
     """
+    if not first_present:
+        return sum(not is_empty(cells[i]) for i in required) >= min(2, len(required) or 1)
     if not required or is_empty(cells[required[0]]):
         return False
     # A sheet with one required column (Vendors) has no "other" column to look at.
@@ -175,10 +176,11 @@ def read_records(schema: SheetSchema, sheet: RawSheet, index: dict[str, int], da
                if h and header_key(h) not in {c.key for c in schema.columns}]
     defaulted: dict[str, list[int]] = {}
     required = _data_columns(schema, index)
+    first_present = schema.required_columns[0].name in index
     columns = [(col, index.get(col.name)) for col in schema.columns]
     for raw_row in sheet.rows:
         cells = raw_row.cells
-        if not _is_data_row(required, cells):
+        if not _is_data_row(required, cells, first_present):
             text = " | ".join(show(v) for v in cells if not is_empty(v))
             out.add(WARNING, schema.name, "row skipped: not a data row (title, total or "
                     "note?)", raw_row.excel_row, found=text[:80])

@@ -162,8 +162,20 @@ def test_missing_sheet_and_columns(tmp_path: Path) -> None:
     assert not result.ok and result.dataset is None
     find(result, Severity.ERROR, "Capacity", "missing sheet 'Capacity'")
     find(result, Severity.ERROR, "Workstreams", "missing column 'unit_price'", 1, "unit_price")
+    assert not [p for p in result.problems if p.sheet == "Workstreams" and p.row == 2]
     find(result, Severity.ERROR, "Vendors", "missing column 'vendor'", 1, "vendor")
     assert not [p for p in result.problems if p.column == "clearance"]
+
+
+def test_missing_id_column_still_checks_the_other_cells(tmp_path: Path) -> None:
+    sheets = valid_sheets()
+    for row in sheets["Workstreams"]:
+        del row[0]
+    sheets["Workstreams"][2][3] = "lots"
+    result = load(tmp_path, sheets)
+    find(result, Severity.ERROR, "Workstreams", "missing column 'stream_id'", 1, "stream_id")
+    find(result, Severity.ERROR, "Workstreams", "not a number", 3, "weekly_volume")
+    assert not [p for p in result.problems if "skipped" in p.message]
 
 
 def test_no_header_row_at_all(tmp_path: Path) -> None:
