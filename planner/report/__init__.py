@@ -12,10 +12,11 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
+from reportlab import rl_config
 from reportlab.platypus import Flowable
 from reportlab.platypus.doctemplate import LayoutError
 
@@ -74,19 +75,24 @@ def write_report(path: str | Path, plan: PlanResult, dataset: Dataset,
         ("Contracts", sections.contract_table),
         ("Assumptions and data", sections.assumptions),
     ]
-    for i, (name, build) in enumerate(steps):
-        report(0.6 * i / len(steps), name)
-        story += build(ctx)
-    report(0.6, "Laying out pages")
     header_right = f"Plan start {plan.plan_start.isoformat()} · generated {ctx.generated}"
     canvas = numbered_canvas(fonts, title, header_right,
                              "Migration planner report · confidential")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".pdf.tmp", dir=target.parent)
-    os.close(fd)
     try:
-        doc = ReportDoc(tmp, size, title=title, author="migration-planner",
-                        subject="Contract migration plan")
-        doc.build(story, canvasmaker=canvas)
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.stem}-", suffix=".pdf.tmp",
+                                   dir=target.parent)
+        os.close(fd)
+    except OSError as exc:
+        raise ReportError(f"cannot write the report {target}: {exc.strerror or exc}") from exc
+    try:
+        with _fast_reportlab():
+            for i, (name, build) in enumerate(steps):
+                report(0.6 * i / len(steps), name)
+                story += build(ctx)
+            report(0.6, "Laying out pages")
+            doc = ReportDoc(tmp, size, title=title, author="migration-planner",
+                            subject="Contract migration plan")
+            doc.build(story, canvasmaker=canvas)
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
         os.replace(tmp, target)
@@ -101,3 +107,16 @@ def write_report(path: str | Path, plan: PlanResult, dataset: Dataset,
 
 def _page_size(name: str) -> tuple[float, float]:
     return page_size(name)
+
+
+@contextlib.contextmanager
+def _fast_reportlab() -> Iterator[None]:
+    """Skip reportlab's per-attribute shape validation (our shapes are built by code, not
+    users) and ASCII-85 stream encoding (25% bigger files, slow in pure Python) while the
+    report is built; both are process-wide settings, restored afterwards."""
+    saved = rl_config.shapeChecking, rl_config.useA85
+    rl_config.shapeChecking, rl_config.useA85 = 0, 0
+    try:
+        yield
+    finally:
+        rl_config.shapeChecking, rl_config.useA85 = saved

@@ -29,9 +29,10 @@ INK = colors.HexColor("#222222")
 GRID = colors.HexColor("#d9d9d9")
 UNSERVED = "Unserved"
 
-# Okabe-Ito colours, ordered so that neighbours differ in grey level too.
+# Okabe-Ito colours then Tol's indigo / wine / teal, ordered so that neighbours differ in
+# grey level too; no plain greys (those mean the exited vendor).
 _COLOURS = ("#0072B2", "#E69F00", "#009E73", "#F0E442", "#CC79A7", "#56B4E9", "#D55E00",
-            "#999999")
+            "#332288", "#882255", "#44AA99")
 _HATCHES = ("none", "diag", "horiz", "cross", "vert", "back", "dots")
 
 
@@ -110,20 +111,62 @@ def fit(text: str, fonts: FontSet, size: float, width: float, *, bold: bool = Fa
 
 
 def box(x: float, y: float, w: float, h: float, look: Look, *, edge: bool = True) -> Group:
-    """A filled rectangle with the look's hatch, clipped to the rectangle by geometry."""
+    """One filled, hatched rectangle (legend swatches); charts use :class:`Painter`."""
+    painter = Painter()
+    painter.rect(x, y, w, h, look, edge=edge)
     g = Group()
-    g.add(Rect(x, y, w, h, fillColor=look.fill, strokeColor=INK if edge else None,
-               strokeWidth=0.3 if edge else 0))
-    if look.hatch != "none" and w > 0.5 and h > 0.5:
-        path = _hatch_path(x, y, w, h, look.hatch)
-        path.strokeColor = look.ink
-        path.strokeWidth = 0.4
-        g.add(path)
+    for shape in painter.shapes():
+        g.add(shape)
     return g
 
 
-def _hatch_path(x: float, y: float, w: float, h: float, hatch: str, step: float = 3.2) -> Path:
-    p = Path(fillColor=None)
+class Painter:
+    """Collects rectangles per look and draws each look as one path that both fills and
+    clips, then one set of hatch lines across the look's bounding box, drawn inside that
+    clip. Thousands of bars become a handful of PDF objects and the hatch costs the same
+    for one bar or a thousand (reportlab's cost is per shape and per coordinate)."""
+
+    def __init__(self) -> None:
+        self._fills: dict[tuple[Look, bool], Path] = {}
+        self._bounds: dict[tuple[Look, bool], list[float]] = {}
+
+    def rect(self, x: float, y: float, w: float, h: float, look: Look, *,
+             edge: bool = True) -> None:
+        if w <= 0 or h <= 0:
+            return
+        key = (look, edge)
+        fill = self._fills.get(key)
+        if fill is None:
+            fill = self._fills[key] = Path(fillColor=look.fill,
+                                           strokeColor=INK if edge else None,
+                                           strokeWidth=0.3 if edge else 0)
+            self._bounds[key] = [x, y, x + w, y + h]
+        fill.moveTo(x, y)
+        fill.lineTo(x + w, y)
+        fill.lineTo(x + w, y + h)
+        fill.lineTo(x, y + h)
+        fill.closePath()
+        b = self._bounds[key]
+        b[0], b[1], b[2], b[3] = min(b[0], x), min(b[1], y), max(b[2], x + w), max(b[3], y + h)
+
+    def shapes(self) -> list[Path | Group]:
+        out: list[Path | Group] = []
+        for (look, _edge), fill in self._fills.items():
+            if look.hatch == "none":
+                out.append(fill)
+                continue
+            fill.isClipPath = 1  # fill, then clip the hatch below to the bars
+            hatch = Path(fillColor=None, strokeColor=look.ink, strokeWidth=0.4)
+            x0, y0, x1, y1 = self._bounds[(look, _edge)]
+            _hatch_into(hatch, x0, y0, x1 - x0, y1 - y0, look.hatch)
+            group = Group(fill, hatch)
+            out.append(group)
+        return out
+
+
+def _hatch_into(p: Path, x: float, y: float, w: float, h: float, hatch: str,
+                step: float = 3.2) -> None:
+    """Append hatch segments clipped (by geometry) to the rectangle."""
     if hatch in ("horiz", "cross"):
         for yy in np.arange(y + step / 2, y + h, step):
             p.moveTo(x, yy)
@@ -151,7 +194,6 @@ def _hatch_path(x: float, y: float, w: float, h: float, hatch: str, step: float 
                 if x1 > x0:
                     p.moveTo(x + x0, y + cc - x0)
                     p.lineTo(x + x1, y + cc - x1)
-    return p
 
 
 def legend(items: Sequence[tuple[str, Look]], fonts: FontSet, width: float, *,
@@ -275,8 +317,27 @@ def share_matrix(alloc: pd.DataFrame, unserved: pd.DataFrame, key: str, ids: Seq
     return np.divide(out, vol, out=np.zeros_like(out), where=vol > 0)
 
 
+def steady_mix(shares: np.ndarray, alternative: np.ndarray) -> np.ndarray:
+    """Replace the week-by-week split among new vendors by each row's overall split.
+
+    Solver plans often shuffle a stream between vendors from week to week; drawn as is,
+    a Gantt row becomes confetti. The exited vendor's and unserved shares stay exact per
+    week; what moved is drawn in the row's overall mix of new vendors over the plan.
+    ``shares`` is rows x weeks x vendors; ``alternative`` flags the new-vendor columns.
+    """
+    alt = shares[:, :, alternative]
+    moved = alt.sum(axis=2, keepdims=True)  # rows x weeks x 1
+    total = alt.sum(axis=1, keepdims=True)  # rows x 1 x alts
+    mix = np.divide(total, total.sum(axis=2, keepdims=True), out=np.zeros_like(total),
+                    where=total.sum(axis=2, keepdims=True) > 0)
+    out = shares.copy()
+    out[:, :, alternative] = moved * mix
+    return out
+
+
 def gantt_pages(rows: Sequence[GanttRow], palette: VendorPalette, fonts: FontSet,
-                plan_start: date, weeks: int, width: float, height: float) -> list[Drawing]:
+                plan_start: date, weeks: int, width: float, height: float,
+                first_height: float | None = None) -> list[Drawing]:
     """The timeline, cut into drawings no taller than ``height``; headers repeat per page.
 
     Rows are 10 pt (labels 7 pt) when many; a short plan gets taller bars, up to 22 pt.
@@ -284,7 +345,8 @@ def gantt_pages(rows: Sequence[GanttRow], palette: VendorPalette, fonts: FontSet
     axis_h = 16.0
     n_head = sum(r.header for r in rows)
     n_rows = len(rows) - n_head
-    room = (height - axis_h - 2) / max(1.0, n_rows + 1.3 * n_head)
+    limit = height if first_height is None else first_height
+    room = (limit - axis_h - 2) / max(1.0, n_rows + 1.3 * n_head)
     row_h = float(min(22.0, max(10.0, math.floor(room))))
     head_h = max(13.0, row_h * 1.2) if row_h > 10 else 13.0
     pages: list[list[GanttRow]] = [[]]
@@ -293,7 +355,7 @@ def gantt_pages(rows: Sequence[GanttRow], palette: VendorPalette, fonts: FontSet
         h = head_h if row.header else row_h
         # keep a contract header with at least its first stream
         need = h + (row_h if row.header and i + 1 < len(rows) else 0)
-        if pages[-1] and used + need > height:
+        if pages[-1] and used + need > (limit if len(pages) == 1 else height):
             pages.append([])
             used = axis_h
             if not row.header:  # repeat the contract header above continued rows
@@ -320,6 +382,8 @@ def _gantt_drawing(rows: Sequence[GanttRow], palette: VendorPalette, fonts: Font
     date_axis(d, plot_x, top, plot_w, plan_start, weeks, fonts, top_y=2, below=False)
     y = top
     order = palette.order
+    painter = Painter()
+    overlay: list[Group | Line] = []  # markers and cutover lines, drawn above the bars
     for row in rows:
         h = head_h if row.header else row_h
         y -= h
@@ -335,15 +399,17 @@ def _gantt_drawing(rows: Sequence[GanttRow], palette: VendorPalette, fonts: Font
             offset = 0.0
             for j in np.nonzero(shares > 1e-4)[0]:
                 seg = bar_h * min(float(shares[j]), 1.0)
-                d.add(box(plot_x + start * px, bar_y + bar_h - offset - seg, (end - start) * px,
-                          seg, palette[order[j]], edge=False))
+                painter.rect(plot_x + start * px, bar_y + bar_h - offset - seg,
+                             (end - start) * px, seg, palette[order[j]], edge=False)
                 offset += seg
         if row.cutover is not None:
             a, b = row.cutover
-            d.add(Line(plot_x + a * px, y + 0.8, plot_x + (b + 1) * px, y + 0.8,
-                       strokeColor=INK, strokeWidth=1.2))
+            overlay.append(Line(plot_x + a * px, y + 0.8, plot_x + (b + 1) * px, y + 0.8,
+                                strokeColor=INK, strokeWidth=1.2))
         for week, kind in row.markers:
-            d.add(marker(plot_x + week * px, y, h, kind))
+            overlay.append(marker(plot_x + week * px, y, h, kind))
+    for shape in [*painter.shapes(), *overlay]:
+        d.add(shape)
     d.add(Line(plot_x, 2, plot_x, top, strokeColor=INK, strokeWidth=0.5))
     return d
 
@@ -397,8 +463,11 @@ def stacked_weeks(series: Sequence[tuple[Look, np.ndarray]], fonts: FontSet, pla
     left, bottom, top_pad = 34.0, 14.0, 14.0 if title else 4.0
     pw, ph = width - left - 6, height - bottom - top_pad
     stack = np.sum([s for _, s in series], axis=0) if series else np.zeros(weeks)
-    vmax = max([float(np.max(stack, initial=0))] +
-               [float(np.nanmax(v, initial=0)) for _, v, _, _ in lines])
+    bars_max = float(np.max(stack, initial=0))
+    lines_max = max([float(np.nanmax(v, initial=0)) for _, v, _, _ in lines], default=0.0)
+    vmax = max(bars_max, lines_max)
+    if bars_max > 0 and lines_max > 3 * bars_max:  # a spike in a line would flatten the bars
+        vmax = max(bars_max, *(float(np.quantile(v, 0.9)) for _, v, _, _ in lines)) * 1.3
     ticks = nice_ticks(vmax * 1.05)
     top = ticks[-1] or 1.0
     y_axis(d, left, bottom, pw, ph, ticks, fonts, fmt)
@@ -407,18 +476,29 @@ def stacked_weeks(series: Sequence[tuple[Look, np.ndarray]], fonts: FontSet, pla
         d.add(label(0, height - 9, title, fonts, 8, bold=True))
     bw = pw / weeks
     base = np.zeros(weeks)
+    painter = Painter()
     for look, values in series:
         for t in np.nonzero(values > 1e-9)[0]:
             h = ph * values[t] / top
-            d.add(box(left + t * bw + bw * 0.08, bottom + ph * base[t] / top, bw * 0.84, h,
-                      look, edge=bw > 3))
+            painter.rect(left + t * bw + bw * 0.08, bottom + ph * base[t] / top, bw * 0.84, h,
+                         look, edge=bw > 6)
         base += values
+    for shape in painter.shapes():
+        d.add(shape)
     for _name, values, colour, dash in lines:
         pts: list[float] = []
         for t, v in enumerate(values):
             yy = bottom + ph * min(float(v), top) / top
             pts += [left + t * bw, yy, left + (t + 1) * bw, yy]
         d.add(PolyLine(pts, strokeColor=colour, strokeWidth=1.2, strokeDashArray=dash))
+        last_x = -1e9
+        for t in np.nonzero(values > top * 1.0001)[0]:  # clipped: print the true value
+            xx = left + (t + 0.5) * bw
+            if xx - last_x > 40:
+                peak = float(values[t:t + max(1, int(40 / bw))].max())
+                d.add(label(xx + 2, bottom + ph - 8, f"↑{fmt(peak)}", fonts, MIN_FONT,
+                            colour=colour))
+                last_x = xx
     if flags is not None:
         for t in np.nonzero(flags)[0]:
             xx = left + (t + 0.5) * bw

@@ -39,6 +39,7 @@ from planner.results import PlanResult
 
 BOTTLENECK = 0.95  # an offer is a bottleneck in a week when used / capacity exceeds this
 MAX_LIST = 7  # lines per list on the one-page executive summary
+MAX_BOTTLENECKS = 15  # rows of the bottleneck table
 
 
 @dataclass
@@ -109,8 +110,13 @@ def headline(ctx: Context) -> str:
     who = ", ".join(ctx.exited_names) or "the exited vendor"
     done = long_day(plan.completion_date)
     if plan.completion_week >= plan.horizon_weeks:
+        a = plan.allocation
+        last = a[a.exited.astype(bool) & (a.week == plan.horizon_weeks - 1)] if not a.empty \
+            else a
         return (f"No full exit from {who} within the {plan.horizon_weeks}-week horizon: "
-                "work is still on the exited vendor in the last planned week")
+                f"{last.stream_id.nunique() if len(last) else 0} stream(s), "
+                f"{number(float(last.tasks.sum()) if len(last) else 0.0)} tasks/week, are "
+                "still there in the last planned week")
     text = f"Full exit from {who} by {done}, {plan.completion_week} weeks"
     if plan.costs.unserved_tasks > 1e-6:
         text += f", leaving {number(plan.costs.unserved_tasks)} tasks unserved"
@@ -193,35 +199,54 @@ def key_numbers(ctx: Context) -> list[tuple[str, str]]:
 
 
 def decisions(ctx: Context) -> list[Flowable]:
+    """Contract notices first (they cost money if missed), then onboarding per vendor."""
     st, plan = ctx.styles, ctx.plan
-    lines: list[tuple[date, str]] = []
+    notices: list[tuple[date, str]] = []
+    n_early = n_refuse = 0
     for row in plan.contracts.itertuples(index=False):
-        if bool(row.terminated_early) and row.notice_by is not None and not pd.isna(row.notice_by):
-            lines.append((pd.Timestamp(row.notice_by).date(), (
+        if bool(row.terminated_early) and _present(row.notice_by):
+            n_early += 1
+            notices.append((pd.Timestamp(row.notice_by).date(), (
                 f"<b>Terminate {ctx.p(row.contract_id)}</b> ({ctx.p(row.vendor)}) early: send "
                 f"notice by <b>{day(row.notice_by)}</b> to exit on {day(row.exit_date)}; fee "
                 f"{ctx.money(float(row.termination_fee))}.")))
-        if row.non_renewal_by is not None and not pd.isna(row.non_renewal_by):
-            lines.append((pd.Timestamp(row.non_renewal_by).date(), (
+        if _present(row.non_renewal_by):
+            n_refuse += 1
+            notices.append((pd.Timestamp(row.non_renewal_by).date(), (
                 f"<b>Refuse the renewal of {ctx.p(row.contract_id)}</b> ({ctx.p(row.vendor)}): "
                 f"notice by <b>{day(row.non_renewal_by)}</b>, term ends {day(row.end_date)}.")))
-    onboard = plan.actions[plan.actions.kind == "onboarding start"] if not plan.actions.empty \
-        else plan.actions
-    for row in onboard.itertuples(index=False):
-        lines.append((pd.Timestamp(row.date).date(), (
-            f"<b>Start onboarding {ctx.p(row.vendor)}</b> by <b>{day(row.date)}</b> "
-            f"(first work {day(row.deadline)}).")))
+    onboarding: list[tuple[date, str]] = []
+    acts = plan.actions
+    onboard = acts[acts.kind == "onboarding start"] if not acts.empty else acts
+    if not onboard.empty:
+        per_vendor = onboard.assign(when=pd.to_datetime(onboard.date),
+                                    first=pd.to_datetime(onboard.deadline)).groupby(
+            "vendor", sort=False).agg(when=("when", "min"), first=("first", "min"),
+                                      offers=("when", "size"))
+        for vendor, r in per_vendor.sort_values("when").iterrows():
+            skills = f" ({int(r.offers)} skills)" if int(r.offers) > 1 else ""
+            onboarding.append((r.when.date(), (
+                f"<b>Start onboarding {ctx.p(vendor)}</b>{skills} by <b>{day(r.when)}</b> "
+                f"(first work {day(r.first)}).")))
+    notices.sort(key=lambda x: x[0])
+    lines = notices + onboarding
     if not lines:
         return [Paragraph("No notices or onboarding are needed.", st.body)]
-    lines.sort(key=lambda x: x[0])
     out: list[Flowable] = []
+    if len(lines) > MAX_LIST:
+        out.append(Paragraph(
+            f"In all: {n_early} early termination(s), {n_refuse} non-renewal notice(s), "
+            f"onboarding of {len(onboarding)} vendor(s). The first ones:", st.body))
     for when, text in lines[:MAX_LIST]:
-        flag = " <font color='#8b0000'><b>OVERDUE</b></font>" if when < ctx.generated else ""
-        out.append(bullet(text + flag, st))
+        out.append(bullet(text + _overdue(ctx, when), st))
     if len(lines) > MAX_LIST:
         out.append(Paragraph(f"… and {len(lines) - MAX_LIST} more in the action calendar "
                              "(section 5).", st.small))
     return out
+
+
+def _overdue(ctx: Context, when: date) -> str:
+    return " <font color='#8b0000'>(overdue)</font>" if when < ctx.generated else ""
 
 
 def risks(ctx: Context) -> list[Flowable]:
@@ -278,21 +303,26 @@ def timeline(ctx: Context) -> list[Flowable]:
     plan, st = ctx.plan, ctx.styles
     weeks = plan.horizon_weeks
     order = ctx.palette.order
+    alternative = np.array([v in ctx.palette.alternatives for v in order])
     streams = plan.streams
-    rows: list[GanttRow] = []
-    stream_shares = charts.share_matrix(
-        plan.allocation, _with_vendor(plan.unserved), "stream_id", list(streams.stream_id),
-        list(streams.weekly_volume), order, weeks) if not streams.empty else np.zeros((0,))
+    unserved = _with_vendor(plan.unserved)
+    stream_shares = charts.steady_mix(charts.share_matrix(
+        plan.allocation, unserved, "stream_id", list(streams.stream_id),
+        list(streams.weekly_volume), order, weeks), alternative)
     contract_ids = list(plan.contracts.contract_id)
     by_contract = streams.groupby("contract_id").weekly_volume.sum() if not streams.empty \
         else pd.Series(dtype=float)
-    contract_shares = charts.share_matrix(
-        plan.allocation, _with_vendor(plan.unserved), "contract_id", contract_ids,
-        [float(by_contract.get(c, 0.0)) for c in contract_ids], order, weeks)
-    position = {sid: i for i, sid in enumerate(streams.stream_id)} if not streams.empty else {}
+    contract_shares = charts.steady_mix(charts.share_matrix(
+        plan.allocation, unserved, "contract_id", contract_ids,
+        [float(by_contract.get(c, 0.0)) for c in contract_ids], order, weeks), alternative)
+    position = {sid: i for i, sid in enumerate(streams.stream_id)}
+    rows: list[GanttRow] = []
+    overview: list[GanttRow] = []
     for ci, c in enumerate(plan.contracts.itertuples(index=False)):
         title = f"{c.contract_id} · {c.vendor}" + (f" — {c.title}" if c.title else "")
-        rows.append(GanttRow(title, contract_shares[ci], True, None, _markers(ctx, c)))
+        header = GanttRow(title, contract_shares[ci], True, None, _markers(ctx, c))
+        rows.append(header)
+        overview.append(GanttRow(title, contract_shares[ci], False, None, header.markers))
         mine = streams[streams.contract_id == c.contract_id] if not streams.empty else streams
         for srow in mine.itertuples(index=False):
             cut = None
@@ -302,22 +332,43 @@ def timeline(ctx: Context) -> list[Flowable]:
             name = f"{srow.stream_id} {srow.name}".strip() if srow.name else str(srow.stream_id)
             rows.append(GanttRow(name, stream_shares[position[srow.stream_id]], False, cut))
     intro = Paragraph(
-        "Each bar shows, week by week, who does a stream's work: its height is split by "
-        "vendor in proportion to the tasks done. Grey rows add up each contract's streams. "
-        "A black line under a stream marks its cutover (old and new vendor both working).",
+        "Who does the work, week by week. The dark part of a bar is work still on the exited "
+        "vendor and shrinks as work moves; the coloured part is work on new vendors, split "
+        "by each row's overall mix of vendors (the weekly split is in section 3). A black "
+        "line under a stream marks its cutover, when old and new vendors both work on it.",
         st.body)
     leg = _legend(ctx, with_markers=True)
-    avail = ctx.height - 60 - leg.height
-    pages = charts.gantt_pages(rows, ctx.palette, ctx.fonts, plan.plan_start, weeks, ctx.width,
-                               avail)
-    out: list[Flowable] = [Paragraph("2. Migration timeline", st.h1), intro, leg, Spacer(1, 4)]
-    for i, drawing in enumerate(pages):
-        if i:
-            out += [PageBreak(), Paragraph("2. Migration timeline (continued)", st.h2), leg,
-                    Spacer(1, 4)]
-        out.append(drawing)
+    h1 = Paragraph("2. Migration timeline", st.h1)
+    heading_h = _height(Paragraph("By contract", st.h2), ctx.width)
+    continued = ctx.height - heading_h - leg.height - 4 - 12
+    first = continued - _height(h1, ctx.width) - _height(intro, ctx.width)
+    out: list[Flowable] = [h1, intro, leg, Spacer(1, 4)]
+    chunks: list[tuple[str, list[Drawing]]] = []
+    if len(streams) > 30 and len(overview) > 1:
+        chunks.append(("by contract", charts.gantt_pages(
+            overview, ctx.palette, ctx.fonts, plan.plan_start, weeks, ctx.width, continued,
+            first)))
+    chunks.append(("by contract and work stream", charts.gantt_pages(
+        rows, ctx.palette, ctx.fonts, plan.plan_start, weeks, ctx.width, continued,
+        continued if chunks else first)))
+    opening = True
+    for what, pages in chunks:
+        for i, drawing in enumerate(pages):
+            heading = f"2. Migration timeline {what}" + (" (continued)" if i else "")
+            if not opening:
+                out += [PageBreak(), Paragraph(heading, st.h2), leg, Spacer(1, 4)]
+            else:
+                out.append(Paragraph(what.capitalize(), st.h2))
+            opening = False
+            out.append(drawing)
     out.append(PageBreak())
     return out
+
+
+def _height(flowable: Flowable, width: float) -> float:
+    """Height of a flowable laid out at ``width``, with its space before and after."""
+    _w, h = flowable.wrap(width, 10_000)
+    return float(h + flowable.getSpaceBefore() + flowable.getSpaceAfter())
 
 
 def _present(value: object) -> bool:
@@ -456,7 +507,10 @@ def vendor_load(ctx: Context) -> list[Flowable]:
     if not b.empty:
         rows = [[ctx.p(r.vendor), ctx.p(r.skill), str(int(r.weeks)),
                  day(ctx.week_date(int(r.first_week))), day(ctx.week_date(int(r.last_week))),
-                 percent(float(r.peak), 0)] for r in b.itertuples(index=False)]
+                 percent(float(r.peak), 0)] for r in b.head(MAX_BOTTLENECKS).itertuples(
+                     index=False)]
+        if len(b) > MAX_BOTTLENECKS:
+            rows.append([f"… and {len(b) - MAX_BOTTLENECKS} more", "", "", "", "", ""])
         fr = [0.25, 0.25, 0.1, 0.13, 0.13, 0.14]
         out.append(KeepTogether([
             Paragraph(f"Bottlenecks: offers above {percent(BOTTLENECK, 0)} of capacity", st.h2),
@@ -571,9 +625,8 @@ def action_calendar(ctx: Context) -> list[Flowable]:
     rows = []
     for r in acts.sort_values("date", kind="stable").itertuples(index=False):
         when = pd.Timestamp(r.date).date()
-        flag = " <font color='#8b0000'><b>overdue</b></font>" if when < ctx.generated else ""
-        rows.append([day(r.date) + flag, ctx.p(str(r.kind).capitalize()), ctx.p(r.contract_id),
-                     ctx.p(r.vendor), day(r.deadline), ctx.p(r.description)])
+        rows.append([day(r.date) + _overdue(ctx, when), ctx.p(str(r.kind).capitalize()),
+                     ctx.p(r.contract_id), ctx.p(r.vendor), day(r.deadline), ctx.p(r.description)])
     fr = [0.11, 0.13, 0.1, 0.17, 0.1, 0.39]
     out.append(data_table(["Date", "Action", "Contract", "Vendor", "Deadline", "What"], rows,
                           [f * ctx.width for f in fr], st))
