@@ -79,6 +79,14 @@ class VendorPalette:
 # --- primitives ---------------------------------------------------------------------------
 
 
+def drawing(width: float, height: float, fonts: FontSet) -> Drawing:
+    """A Drawing whose initial font is ours (reportlab would select Helvetica, a font we
+    neither embed nor want in the PDF)."""
+    d = Drawing(width, height)
+    d.initialFontName = fonts.regular
+    return d
+
+
 def label(x: float, y: float, text: object, fonts: FontSet, size: float = 7.5, *,
           bold: bool = False, anchor: str = "start", colour: Color = INK) -> Group:
     """A one-line label, split into font runs so CJK names print when a font has them."""
@@ -215,7 +223,7 @@ def legend(items: Sequence[tuple[str, Look]], fonts: FontSet, width: float, *,
         placed.append((x, y, draw, text))
         x += total
     height = y + row_h
-    d = Drawing(width, height)
+    d = drawing(width, height, fonts)
     for x, y, draw, text in placed:
         top = height - y - 10
         d.add(draw(x, top))
@@ -377,7 +385,7 @@ def _gantt_drawing(rows: Sequence[GanttRow], palette: VendorPalette, fonts: Font
     plot_x, plot_w = label_w + 4, width - label_w - 8
     px = plot_w / weeks
     height = axis_h + sum(head_h if r.header else row_h for r in rows) + 2
-    d = Drawing(width, height)
+    d = drawing(width, height, fonts)
     top = height - axis_h
     date_axis(d, plot_x, top, plot_w, plan_start, weeks, fonts, top_y=2, below=False)
     y = top
@@ -459,7 +467,7 @@ def stacked_weeks(series: Sequence[tuple[Look, np.ndarray]], fonts: FontSet, pla
     bottleneck weeks.
     """
     weeks = len(series[0][1]) if series else (len(lines[0][1]) if lines else 1)
-    d = Drawing(width, height)
+    d = drawing(width, height, fonts)
     left, bottom, top_pad = 34.0, 14.0, 14.0 if title else 4.0
     pw, ph = width - left - 6, height - bottom - top_pad
     stack = np.sum([s for _, s in series], axis=0) if series else np.zeros(weeks)
@@ -513,7 +521,7 @@ def cumulative_lines(series: Sequence[tuple[str, np.ndarray, Color, Sequence[flo
                      fmt: Callable[[float], str] = short_number, title: str = "",
                      end_fmt: Callable[[float], str] | None = None) -> Drawing:
     """Cumulative cost lines (plan solid, baseline dashed) with end labels."""
-    d = Drawing(width, height)
+    d = drawing(width, height, fonts)
     left, bottom, top_pad, right = 34.0, 14.0, 14.0 if title else 4.0, 70.0
     pw, ph = width - left - right, height - bottom - top_pad
     weeks = max(len(v) for _, v, _, _ in series)
@@ -545,7 +553,7 @@ def hbars(rows: Sequence[tuple[str, Sequence[float]]], series: Sequence[tuple[st
     bar_h, gap, label_w = 9.0, 7.0, 110.0
     n = len(series)
     height = len(rows) * (n * bar_h + gap) + 4
-    d = Drawing(width, height)
+    d = drawing(width, height, fonts)
     vmax = max((max(v, default=0.0) for _, v in rows), default=0.0) or 1.0
     pw = width - label_w - 80
     y = height - 2

@@ -64,8 +64,10 @@ def make_styles(fonts: FontSet) -> Styles:
     r, b = fonts.regular, fonts.bold
 
     def s(name: str, font: str, size: float, lead: float, **kw: Any) -> ParagraphStyle:
+        # bulletFontName: reportlab's default is Helvetica, which is neither embedded nor
+        # Unicode; every glyph in the report must come from our embedded fonts.
         return ParagraphStyle(name, fontName=font, fontSize=max(size, MIN_FONT), leading=lead,
-                              textColor=kw.pop("textColor", DARK), **kw)
+                              textColor=kw.pop("textColor", DARK), bulletFontName=r, **kw)
 
     return Styles(
         title=s("title", b, 20, 25, spaceAfter=4),
@@ -104,6 +106,8 @@ def numbered_canvas(fonts: FontSet, header_left: str, header_right: str,
 
     class _NumberedCanvas(Canvas):
         def __init__(self, *args: Any, **kw: Any) -> None:
+            # The canvas preamble selects a font on every page: make it ours, not Helvetica.
+            kw["initialFontName"] = fonts.regular
             super().__init__(*args, **kw)
             self._pages: list[dict[str, Any]] = []
 
@@ -165,6 +169,7 @@ def data_table(header: Sequence[str], rows: Sequence[Sequence[str]], widths: Seq
     ]
     table = LongTable([head, *body], colWidths=list(widths), repeatRows=1, hAlign="LEFT")
     commands: list[tuple[Any, ...]] = [
+        ("FONTNAME", (0, 0), (-1, -1), styles.cell.fontName),
         ("BACKGROUND", (0, 0), (-1, 0), DARK),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("TOPPADDING", (0, 0), (-1, -1), 2),
@@ -188,6 +193,7 @@ def cards(items: Sequence[tuple[str, str]], width: float, styles: Styles) -> Tab
              [Paragraph(caption, styles.caption) for _, caption in items]]
     table = Table(cells, colWidths=[width / n] * n)
     table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), styles.cell.fontName),
         ("BOX", (0, 0), (-1, -1), 0.6, RULE),
         ("LINEAFTER", (0, 0), (-2, -1), 0.6, RULE),
         ("TOPPADDING", (0, 0), (-1, 0), 7),
@@ -195,5 +201,18 @@ def cards(items: Sequence[tuple[str, str]], width: float, styles: Styles) -> Tab
         ("LEFTPADDING", (0, 0), (-1, -1), 8),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#f7f7f7")),
+    ]))
+    return table
+
+
+def grid(cells: Sequence[Sequence[Any]], widths: Sequence[float], fonts: FontSet,
+         style: Sequence[tuple[Any, ...]] = ()) -> Table:
+    """A borderless layout table (side-by-side blocks), top-aligned, in our font."""
+    table = Table([list(r) for r in cells], colWidths=list(widths), hAlign="LEFT")
+    table.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), fonts.regular),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+        *style,
     ]))
     return table

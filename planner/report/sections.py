@@ -24,8 +24,6 @@ from reportlab.platypus import (
     PageBreak,
     Paragraph,
     Spacer,
-    Table,
-    TableStyle,
 )
 
 from planner import schema
@@ -33,7 +31,7 @@ from planner.domain import Dataset
 from planner.report import charts
 from planner.report.charts import UNSERVED, GanttRow, Look, VendorPalette
 from planner.report.fonts import FontSet
-from planner.report.layout import Styles, cards, data_table
+from planner.report.layout import Styles, cards, data_table, grid
 from planner.report.text import day, long_day, money, number, para, percent
 from planner.results import PlanResult
 
@@ -163,11 +161,8 @@ def executive_summary(ctx: Context) -> list[Flowable]:
     half = (ctx.width - 18) / 2
     left = [Paragraph("Decisions to take now", st.h2), *decisions(ctx)]
     right = [Paragraph("Main risks", st.h2), *risks(ctx)]
-    grid = Table([[left, right]], colWidths=[half, half], hAlign="LEFT")
-    grid.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
-                              ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                              ("RIGHTPADDING", (0, 0), (0, -1), 18)]))
-    out.append(grid)
+    out.append(grid([[left, right]], [half, half], ctx.fonts,
+                    [("RIGHTPADDING", (0, 0), (0, -1), 18)]))
     for note in plan.notes[:3]:
         out.append(Paragraph("Note: " + ctx.p(note), st.small))
     out.append(PageBreak())
@@ -254,11 +249,12 @@ def risks(ctx: Context) -> list[Flowable]:
     out: list[Flowable] = []
     un = plan.unserved
     if plan.costs.unserved_tasks > 1e-6 and not un.empty:
+        lo, hi = int(un.week.min()), int(un.week.max())
+        when = (f"week {lo} ({day(ctx.week_date(lo))})" if lo == hi else
+                f"weeks {lo}–{hi} ({day(ctx.week_date(lo))} to {day(ctx.week_date(hi))})")
         out.append(bullet(
             f"<b>Unserved work:</b> {number(plan.costs.unserved_tasks)} tasks in "
-            f"{un.stream_id.nunique()} stream(s), weeks {int(un.week.min())}–{int(un.week.max())}"
-            f" ({day(ctx.week_date(int(un.week.min())))} to "
-            f"{day(ctx.week_date(int(un.week.max())))}); penalty "
+            f"{un.stream_id.nunique()} stream(s), {when}; penalty "
             f"{ctx.money(plan.costs.unserved_penalty)}.", st))
     else:
         out.append(bullet("<b>Unserved work:</b> none; every task is served every week.",
@@ -496,10 +492,8 @@ def vendor_load(ctx: Context) -> list[Flowable]:
                 cells.append([])
             cells[-1].append(d)
         cells[-1] += [""] * (cols - len(cells[-1]))
-        grid = Table(cells, colWidths=[w + 12] * cols, hAlign="LEFT")
-        grid.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0),
-                                  ("BOTTOMPADDING", (0, 0), (-1, -1), 8)]))
-        out.append(grid)
+        out.append(grid(cells, [w + 12] * cols, ctx.fonts,
+                        [("BOTTOMPADDING", (0, 0), (-1, -1), 8)]))
         if len(names) > len(shown):
             out.append(Paragraph(f"{len(names) - len(shown)} more vendor(s) not drawn.",
                                  st.small))
@@ -548,10 +542,9 @@ def cost(ctx: Context) -> list[Flowable]:
                          for name, amount in rows], series, ctx.fonts,
                         ctx.width - sum(widths) - 20,
                         lambda v: ctx.money(v, compact=True))
-    side = Table([[table, [charts.legend(series, ctx.fonts, ctx.width - sum(widths) - 20), bars]]],
-                 colWidths=[sum(widths) + 20, ctx.width - sum(widths) - 20], hAlign="LEFT")
-    side.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
-                              ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+    right_w = ctx.width - sum(widths) - 20
+    side = grid([[table, [charts.legend(series, ctx.fonts, right_w), bars]]],
+                [sum(widths) + 20, right_w], ctx.fonts)
     weeks = plan.horizon_weeks
     wc = plan.weekly_cost.sort_values("week")
     parts = [
@@ -587,8 +580,7 @@ def cost(ctx: Context) -> list[Flowable]:
                      if base is not None else "."), st.body),
         side, Spacer(1, 10),
         charts.legend(legend_items, ctx.fonts, ctx.width, extra=extra), Spacer(1, 4),
-        Table([[weekly_chart, cum_chart]], colWidths=[ctx.width * 0.6, ctx.width * 0.4],
-              style=[("LEFTPADDING", (0, 0), (-1, -1), 0)], hAlign="LEFT"),
+        grid([[weekly_chart, cum_chart]], [ctx.width * 0.6, ctx.width * 0.4], ctx.fonts),
         PageBreak(),
     ]
 
@@ -708,10 +700,8 @@ def assumptions(ctx: Context) -> list[Flowable]:
             data_table(["Item", "Value"], settings_rows, [half * 0.45, half * 0.55], st)]
     right = [Paragraph("Solver", st.h2),
              data_table(["Item", "Value"], solver_rows, [half * 0.45, half * 0.55], st)]
-    grid = Table([[left, right]], colWidths=[half + 20, half], hAlign="LEFT")
-    grid.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
-                              ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
-    out: list[Flowable] = [Paragraph("7. Assumptions and data", st.h1), grid, Spacer(1, 8),
+    out: list[Flowable] = [Paragraph("7. Assumptions and data", st.h1),
+                           grid([[left, right]], [half + 20, half], ctx.fonts), Spacer(1, 8),
                            Paragraph("Glossary of the workbook columns", st.h2)]
     rows = []
     for sheet in schema.SHEETS:
