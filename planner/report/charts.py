@@ -302,7 +302,7 @@ class GanttRow:
     shares: np.ndarray  # weeks x len(palette.order): share of the row's volume per vendor
     header: bool = False
     cutover: tuple[int, int] | None = None  # first week moved .. last week on exited vendor
-    markers: tuple[tuple[int, str], ...] = ()  # (week, kind): notice, nonrenewal, exit, end
+    markers: tuple[tuple[float, str], ...] = ()  # (week, kind): notice, nonrenewal, exit, end
 
 
 def share_matrix(alloc: pd.DataFrame, unserved: pd.DataFrame, key: str, ids: Sequence[str],
@@ -322,7 +322,8 @@ def share_matrix(alloc: pd.DataFrame, unserved: pd.DataFrame, key: str, ids: Seq
                         .to_numpy(), vend[ok].astype(int).to_numpy()),
                   frame.loc[ok, "tasks"].to_numpy(dtype=float))
     vol = np.asarray(volumes, dtype=float)[:, None, None]
-    return np.divide(out, vol, out=np.zeros_like(out), where=vol > 0)
+    shares: np.ndarray = np.divide(out, vol, out=np.zeros_like(out), where=vol > 0)
+    return shares
 
 
 def steady_mix(shares: np.ndarray, alternative: np.ndarray) -> np.ndarray:
@@ -495,9 +496,9 @@ def stacked_weeks(series: Sequence[tuple[Look, np.ndarray]], fonts: FontSet, pla
         d.add(shape)
     for _name, values, colour, dash in lines:
         pts: list[float] = []
-        for t, v in enumerate(values):
+        for k, v in enumerate(values):
             yy = bottom + ph * min(float(v), top) / top
-            pts += [left + t * bw, yy, left + (t + 1) * bw, yy]
+            pts += [left + k * bw, yy, left + (k + 1) * bw, yy]
         d.add(PolyLine(pts, strokeColor=colour, strokeWidth=1.2, strokeDashArray=dash))
         last_x = -1e9
         for t in np.nonzero(values > top * 1.0001)[0]:  # clipped: print the true value

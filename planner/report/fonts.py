@@ -73,7 +73,7 @@ def _register(name: str, file: Path) -> frozenset[int]:
         font = pdfmetrics.getFont(name)
     except Exception as exc:  # reportlab raises TTFError, OSError, struct.error...
         raise FontError(f"cannot load font {file}: {exc}") from exc
-    return frozenset(font.face.charToGlyph)  # type: ignore[attr-defined]
+    return frozenset(font.face.charToGlyph)
 
 
 @cache

@@ -38,7 +38,8 @@ def page_size(name: str) -> tuple[float, float]:
     key = name.strip().upper()
     if key not in PAGE_SIZES:
         raise ValueError(f"unknown page size {name!r}; use one of: A4, Letter, Legal, A3")
-    return landscape(PAGE_SIZES[key])
+    width, height = landscape(PAGE_SIZES[key])
+    return float(width), float(height)
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ def make_styles(fonts: FontSet) -> Styles:
     )
 
 
-class ReportDoc(BaseDocTemplate):
+class ReportDoc(BaseDocTemplate):  # type: ignore[misc]
     """One landscape frame per page; the header/footer text is drawn by the canvas."""
 
     def __init__(self, filename: str, pagesize: tuple[float, float], **kw: Any) -> None:
@@ -104,7 +105,7 @@ def numbered_canvas(fonts: FontSet, header_left: str, header_right: str,
                     footer_left: str) -> type[Canvas]:
     """A canvas class that defers page furniture to the end so it can print 'Page n of N'."""
 
-    class _NumberedCanvas(Canvas):
+    class _NumberedCanvas(Canvas):  # type: ignore[misc]
         def __init__(self, *args: Any, **kw: Any) -> None:
             # The canvas preamble selects a font on every page: make it ours, not Helvetica.
             kw["initialFontName"] = fonts.regular

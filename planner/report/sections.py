@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from reportlab.graphics.shapes import Drawing, Group, Line
 from reportlab.lib import colors
+from reportlab.lib.colors import Color
 from reportlab.platypus import (
     CondPageBreak,
     Flowable,
@@ -369,16 +370,16 @@ def _height(flowable: Flowable, width: float) -> float:
 
 def _present(value: object) -> bool:
     return value is not None and not (isinstance(value, float) and math.isnan(value)) and \
-        not pd.isna(value)  # type: ignore[call-overload]
+        not pd.isna(value)
 
 
 def _with_vendor(unserved: pd.DataFrame) -> pd.DataFrame:
     return unserved if "vendor" in unserved.columns else unserved.assign(vendor=UNSERVED)
 
 
-def _markers(ctx: Context, c: object) -> tuple[tuple[int, str], ...]:
+def _markers(ctx: Context, c: object) -> tuple[tuple[float, str], ...]:
     s = ctx.dataset.settings
-    out: list[tuple[int, str]] = []
+    out: list[tuple[float, str]] = []
     weeks = ctx.plan.horizon_weeks
     for field, kind in (("notice_by", "notice"), ("non_renewal_by", "nonrenewal"),
                         ("effective_end", "end")):
@@ -386,10 +387,10 @@ def _markers(ctx: Context, c: object) -> tuple[tuple[int, str], ...]:
         if _present(value):
             w = (pd.Timestamp(value).date() - s.plan_start).days / 7
             if 0 <= w <= weeks:
-                out.append((w, kind))  # type: ignore[arg-type]
+                out.append((w, kind))
     exit_week = int(getattr(c, "exit_week", weeks))
     if 0 <= exit_week <= weeks:
-        out.append((exit_week, "exit"))
+        out.append((float(exit_week), "exit"))
     return tuple(out)
 
 
@@ -564,7 +565,8 @@ def cost(ctx: Context) -> list[Flowable]:
     weekly_chart = charts.stacked_weeks(series_w, ctx.fonts, plan.plan_start, ctx.width * 0.58,
                                         190, lines=lines, fmt=fmt,
                                         title=f"Cost per week ({plan.currency})")
-    cum = [("Plan", np.cumsum(_weekly(wc, "total", weeks)), colors.HexColor("#0072B2"), None)]
+    cum: list[tuple[str, np.ndarray, Color, list[float] | None]] = [
+        ("Plan", np.cumsum(_weekly(wc, "total", weeks)), colors.HexColor("#0072B2"), None)]
     if base is not None:
         cum.append(("Baseline", np.cumsum(_weekly(base.weekly_cost, "total", weeks)),
                     colors.black, [3, 2]))

@@ -90,7 +90,7 @@ def day(value: object) -> str:
     try:  # pandas Timestamp / NaT and friends
         import pandas as pd
 
-        ts = pd.Timestamp(value)  # type: ignore[arg-type]
+        ts = pd.Timestamp(value)
     except (TypeError, ValueError):
         return str(value)
     return "" if pd.isna(ts) else ts.date().isoformat()
