@@ -95,6 +95,7 @@ def write_report(path: str | Path, plan: PlanResult, dataset: Dataset,
             doc.build(story, canvasmaker=canvas)
         with open(tmp, "rb+") as fh:
             os.fsync(fh.fileno())
+        os.chmod(tmp, _file_mode(target))
         os.replace(tmp, target)
     except (OSError, LayoutError) as exc:
         raise ReportError(f"cannot write the report {target}: {exc}") from exc
@@ -107,6 +108,17 @@ def write_report(path: str | Path, plan: PlanResult, dataset: Dataset,
 
 def _page_size(name: str) -> tuple[float, float]:
     return page_size(name)
+
+
+def _file_mode(target: Path) -> int:
+    """The mode the report should have: the old file's, else what a plain open() gives
+    (mkstemp creates 0600, which would hide the report from colleagues on a share)."""
+    try:
+        return target.stat().st_mode & 0o777
+    except OSError:
+        mask = os.umask(0o022)
+        os.umask(mask)
+        return 0o666 & ~mask
 
 
 @contextlib.contextmanager

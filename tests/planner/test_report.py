@@ -216,6 +216,15 @@ def test_failed_write_keeps_the_old_file_and_leaves_no_temp(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["p.pdf"]
 
 
+def test_new_report_is_readable_like_any_new_file(
+        small: tuple[Dataset, PlanResult, PlanResult], tmp_path: Path) -> None:
+    dataset, plan, _ = small
+    out = write_report(tmp_path / "p.pdf", plan, dataset)
+    mask = os.umask(0o022)
+    os.umask(mask)
+    assert out.stat().st_mode & 0o777 == 0o666 & ~mask
+
+
 def test_progress_is_monotonic_and_ends_at_one(small: tuple[Dataset, PlanResult, PlanResult],
                                                tmp_path: Path) -> None:
     dataset, plan, baseline = small
