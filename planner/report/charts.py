@@ -29,10 +29,10 @@ INK = colors.HexColor("#222222")
 GRID = colors.HexColor("#d9d9d9")
 UNSERVED = "Unserved"
 
-# Okabe-Ito colours then Tol's indigo / wine / teal, ordered so that neighbours differ in
-# grey level too; no plain greys (those mean the exited vendor).
-_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#F0E442", "#CC79A7", "#56B4E9", "#D55E00",
-            "#332288", "#882255", "#44AA99")
+# Colour-blind-safe colours (Okabe-Ito, Tol) that all print as mid-to-light greys, so that
+# in black and white only the exited vendor is dark; the hatch tells the others apart.
+_COLOURS = ("#56B4E9", "#E69F00", "#009E73", "#F0E442", "#CC79A7", "#88CCEE", "#D55E00",
+            "#DDCC77", "#999933", "#44AA99")
 _HATCHES = ("none", "diag", "horiz", "cross", "vert", "back", "dots")
 
 
@@ -57,7 +57,7 @@ class VendorPalette:
         self.alternatives = sorted(set(alternatives) - set(self.exited))
         self._looks: dict[str, Look] = {}
         for i, name in enumerate(self.exited):
-            grey = 0.25 + 0.15 * (i % 3)
+            grey = 0.2 + 0.1 * (i % 3)
             self._looks[name] = Look(Color(grey, grey, grey), "none" if i < 3 else "back",
                                      colors.white)
         for i, name in enumerate(self.alternatives):
@@ -464,8 +464,8 @@ def stacked_weeks(series: Sequence[tuple[Look, np.ndarray]], fonts: FontSet, pla
                   flags: np.ndarray | None = None) -> Drawing:
     """Stacked weekly bars (by vendor look) with optional step lines (capacity, baseline).
 
-    ``flags`` marks weeks (bool per week) with a small black tick above the bar, e.g.
-    bottleneck weeks.
+    ``flags`` marks weeks (bool per week) with a black cap on the bar, e.g. bottleneck
+    weeks.
     """
     weeks = len(series[0][1]) if series else (len(lines[0][1]) if lines else 1)
     d = drawing(width, height, fonts)
@@ -508,12 +508,14 @@ def stacked_weeks(series: Sequence[tuple[Look, np.ndarray]], fonts: FontSet, pla
                 d.add(label(xx + 2, bottom + ph - 8, f"↑{fmt(peak)}", fonts, MIN_FONT,
                             colour=colour))
                 last_x = xx
-    if flags is not None:
+    if flags is not None:  # a black cap on the bar, one path for all weeks
+        caps = Painter()
+        cap = Look(colors.black, "none", colors.black)
         for t in np.nonzero(flags)[0]:
-            xx = left + (t + 0.5) * bw
-            yy = bottom + ph * float(stack[t]) / top + 2
-            d.add(Polygon([xx - 2.2, yy + 4, xx + 2.2, yy + 4, xx, yy], fillColor=colors.black,
-                          strokeColor=None, strokeWidth=0))
+            yy = bottom + ph * min(float(stack[t]), top) / top
+            caps.rect(left + t * bw + bw * 0.08, yy, bw * 0.84, 3.0, cap, edge=False)
+        for shape in caps.shapes():
+            d.add(shape)
     return d
 
 

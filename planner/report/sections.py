@@ -469,8 +469,8 @@ def vendor_load(ctx: Context) -> list[Flowable]:
         Paragraph("3. Vendor load", st.h1),
         Paragraph("Bars: tasks done each week, stacked by vendor. Solid red line: capacity "
                   "offered by all alternative vendors (after onboarding and ramp). Dashed "
-                  "line: total weekly volume. ▼ marks weeks where some offer runs above "
-                  f"{percent(BOTTLENECK, 0)} of its capacity.", st.body),
+                  "line: total weekly volume. A black cap on a bar marks a week where some offer "
+                  f"runs above {percent(BOTTLENECK, 0)} of its capacity.", st.body),
         _legend(ctx), Spacer(1, 4), chart, Spacer(1, 8),
     ]
     used = weekly_by(cap, "vendor", "used", weeks)
@@ -518,7 +518,7 @@ def vendor_load(ctx: Context) -> list[Flowable]:
 # --- 4. cost -------------------------------------------------------------------------------
 
 
-PLAN_LOOK = Look(colors.HexColor("#0072B2"), "none", colors.white)
+PLAN_LOOK = Look(colors.HexColor("#56B4E9"), "none", colors.white)
 BASE_LOOK = Look(colors.HexColor("#d0d0d0"), "diag", colors.HexColor("#555555"))
 
 
