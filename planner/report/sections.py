@@ -326,7 +326,9 @@ def timeline(ctx: Context) -> list[Flowable]:
             if _present(srow.first_week_moved) and _present(srow.last_week_exited) and \
                     int(srow.first_week_moved) <= int(srow.last_week_exited):
                 cut = (int(srow.first_week_moved), int(srow.last_week_exited))
-            name = f"{srow.stream_id} {srow.name}".strip() if srow.name else str(srow.stream_id)
+            name = str(srow.stream_id)
+            if srow.name and str(srow.name) != name:
+                name += f" {srow.name}"
             rows.append(GanttRow(name, stream_shares[position[srow.stream_id]], False, cut))
     intro = Paragraph(
         "Who does the work, week by week. The dark part of a bar is work still on the exited "

@@ -347,3 +347,16 @@ def test_empty_tables_do_not_crash(small: tuple[Dataset, PlanResult, PlanResult]
                     weekly_cost=pd.DataFrame(columns=plan.weekly_cost.columns))
     body = flat(pdf_text(write_report(tmp_path / "e.pdf", empty, dataset)))
     assert "No notices or onboarding are needed." in body
+
+
+def test_report_on_fastest_mode_without_full_exit(tmp_path: Path) -> None:
+    from planner.domain import Mode
+    from planner.importer import load_dataset
+    from planner.solve import solve
+
+    dataset = load_dataset(EXAMPLES / "c_clearance_share_conflict.xlsx")
+    plan = solve(dataset, mode=Mode.FASTEST)
+    assert plan.fastest_feasible is False and plan.shortages
+    body = flat(pdf_text(write_report(tmp_path / "c.pdf", plan, dataset)))
+    assert "A full exit is not possible" in body
+    assert flat(plan.shortages[0].message) in body
