@@ -16,7 +16,9 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import itertools
 import re
+import sys
 import time as _time
 import warnings
 import zipfile
@@ -357,7 +359,7 @@ def _collect(name: str, hidden: bool, rows: Iterable[tuple[int, Iterable[tuple[i
                 continue
             kept[col] = value
         if kept:
-            sheet.rows[row_idx] = kept
+            sheet.rows.setdefault(row_idx, {}).update(kept)
         if beyond > 100:
             sheet.too_many_rows = True
             break
@@ -525,6 +527,23 @@ def _xlsx_meta(zf: zipfile.ZipFile) -> _XlsxMeta:
 
 _CELL_OPEN = re.compile(rb"<c[\s/>]")
 _CELL_REF = re.compile(rb'<c\b[^>]*?\sr="([A-Z]{1,3})([0-9]{1,7})"')
+_CELL_TYPE = re.compile(rb'<c\b[^>]*?\st="([^"]*)"')
+_FAST_TYPES = {b"s", b"n", b"b", b"str", b"inlineStr", b"e"}
+_ROW_THEN_CELL = re.compile(rb"<row\b[^>]*(?<!/)><c\b")
+_EMPTY_CELL_THEN_CELL = re.compile(rb"<c\b[^>]*/><c\b")
+
+
+def _cells_in_place(xml: bytes) -> int:
+    """Cells that open right after their row's start or the previous cell's end.
+
+    When every cell does, none is nested in another or stray outside a row (both of
+    which calamine and openpyxl would read differently); checked by counting, fast.
+    """
+    return (xml.count(b"</c><c ") + len(_ROW_THEN_CELL.findall(xml))
+            + len(_EMPTY_CELL_THEN_CELL.findall(xml)))
+
+
+_INLINE_CELL = re.compile(rb'<c\b[^>]*\st="inlineStr"[^>]*(?<!/)>\s*<is>')  # <is> alone
 _CELL_BLOCK = re.compile(rb"<c\b([^>]*?)(?<!/)>(.*?)</c>", re.S)
 _CELL_ATTR_R = re.compile(rb'\sr="([A-Z]{1,3}[0-9]{1,7})"')
 _HAS_FORMULA = re.compile(rb"<f[\s/>]")
@@ -535,18 +554,32 @@ def _fast_plan(xml: bytes) -> dict[tuple[int, int], Cell] | None:
     """Whether calamine may read this sheet XML, and what it would read differently.
 
     None sends the sheet down the streaming path: cells beyond the caps (calamine would
-    allocate their whole bounding box), cells without an address, prefixed XML or a DTD.
+    allocate their whole bounding box), cells without an address, prefixed or malformed
+    XML, or a DTD.
     Otherwise the answer maps (row, column) to what the streaming reader gives where
     calamine reads an empty cell: formulas saved without a value, and error cells
     (``#N/A``).
     """
-    if b"<sheetData" not in xml or b"t='e'" in xml or b"<!DOCTYPE" in xml:
+    if (b"<sheetData" not in xml or b"t='e'" in xml or b"<!DOCTYPE" in xml
+            or MAIN_NS not in xml[:2048] or not _well_formed(xml)):
         return None
     refs = _CELL_REF.findall(xml)
     if len(refs) != len(_CELL_OPEN.findall(xml)):
         return None
-    max_row = max((int(r) for _, r in refs), default=0)
-    max_col = max((_col_number(c) for c in {c for c, _ in refs}), default=0)
+    if not set(_CELL_TYPE.findall(xml)) <= _FAST_TYPES:  # e.g. ISO-date cells (t="d")
+        return None
+    inline = xml.count(b"<is>")
+    if (len(refs) != _cells_in_place(xml)
+            or inline != len(_INLINE_CELL.findall(xml))
+            or inline != xml.count(b"</is></c>")
+            or xml.count(b"</v>") != xml.count(b"</v></c>")):
+        return None  # schema-invalid cells: the two readers would read them apart
+    columns = {c: _col_number(c) for c in {c for c, _ in refs}}
+    coordinates = [(int(r), columns[c]) for c, r in refs]
+    if any(a >= b for a, b in itertools.pairwise(coordinates)):
+        return None  # cells out of order or repeated: the readers would resolve it apart
+    max_row = coordinates[-1][0] if coordinates else 0
+    max_col = max(columns.values(), default=0)
     if max_row > MAX_ROWS or max_col > MAX_COLS or max_row * max_col > FAST_MAX_CELLS:
         return None
     overlay: dict[tuple[int, int], Cell] = {}
@@ -566,6 +599,23 @@ def _fast_plan(xml: bytes) -> dict[tuple[int, int], Cell] | None:
             elif has_formula and not text:
                 overlay[_coordinate(ref.group(1).decode())] = FORMULA_NO_VALUE
     return overlay
+
+
+MAIN_NS = b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+
+
+def _well_formed(xml: bytes) -> bool:
+    """calamine reads malformed XML that openpyxl refuses; check it first, in C.
+
+    Safe with the stdlib parser: a document without a DTD can declare no entity.
+    """
+    from xml.parsers import expat
+
+    try:
+        expat.ParserCreate().Parse(xml, True)
+    except expat.ExpatError:
+        return False
+    return True
 
 
 def _col_number(letters: bytes | str) -> int:
@@ -590,7 +640,7 @@ def _read_xlsx(p: Path, data: bytes, source: SourceInfo, budget: _Budget) -> Raw
                  if part in zf.namelist() and zf.getinfo(part).file_size <= FAST_MAX_SHEET_BYTES
                  else None for name, _, part in meta.sheets if normalize_key(name)
                  in SCHEMA_SHEET_KEYS}
-    slow = _OpenpyxlReader(data, budget)
+    slow = _OpenpyxlReader(data, {name: part for name, _, part in meta.sheets}, budget)
     fast = _CalamineReader(data, budget)
 
     def load(name: str, hidden: bool) -> _SheetCells:
@@ -642,20 +692,48 @@ class _CalamineReader:
 class _OpenpyxlReader:
     """Streaming path: openpyxl's cell parser over the actual <c> elements, no padding."""
 
-    def __init__(self, data: bytes, budget: _Budget) -> None:
-        self.data, self.budget = data, budget
-        self.book: Any = None
+    def __init__(self, data: bytes, parts: dict[str, str], budget: _Budget) -> None:
+        self.data, self.parts, self.budget = data, parts, budget
+        self.reader: Any = None
 
     def close(self) -> None:
-        if self.book is not None:
-            self.book.close()
+        if self.reader is not None:
+            self.reader.archive.close()
+
+    def _open(self) -> Any:
+        """Only what cells need (strings, date system, date styles): document properties,
+        themes and the like are never parsed, so damage there cannot stop the read."""
+        from openpyxl.reader.excel import ExcelReader
+        from openpyxl.styles.stylesheet import apply_stylesheet
+
+        reader = ExcelReader(io.BytesIO(self.data), read_only=True, keep_vba=False,
+                             data_only=True, keep_links=False)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            reader.read_manifest()
+            reader.read_strings()
+            reader.read_workbook()
+            try:
+                apply_stylesheet(reader.archive, reader.wb)
+            except Exception:  # damaged styles: dates then read as serial numbers
+                if _caused_by_unsafe_xml(sys.exc_info()[1]):
+                    raise
+        return reader
 
     def read(self, name: str, hidden: bool) -> _SheetCells:
-        import openpyxl
-        from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+        from openpyxl.worksheet._reader import FORMULA_TAG, ROW_TAG, WorkSheetParser
+        from openpyxl.xml.functions import iterparse  # defusedxml's, as it is installed
 
         class CellParser(WorkSheetParser):  # type: ignore[misc]
-            """Cached values, plus a marker for formulas saved without one."""
+            """Cached values, plus a marker for formulas saved without one; rows only
+            (views, print settings and the like are never parsed, so they cannot fail)."""
+
+            def parse(self) -> Iterator[tuple[int, list[dict[str, Any]]]]:
+                for _, element in iterparse(self.source):
+                    if element.tag == ROW_TAG:
+                        row = self.parse_row(element)
+                        element.clear()
+                        yield row
 
             def parse_cell(self, element: Any) -> dict[str, Any]:
                 cell: dict[str, Any] = super().parse_cell(element)
@@ -663,22 +741,23 @@ class _OpenpyxlReader:
                     cell["value"] = FORMULA_NO_VALUE
                 return cell
 
-        if self.book is None:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                self.book = openpyxl.load_workbook(io.BytesIO(self.data), read_only=True,
-                                                   data_only=True, keep_links=False)
-        wb = self.book
-        ws = wb[name]
+        if self.reader is None:
+            self.reader = self._open()
+        reader = self.reader
+        wb = reader.wb
 
-        def stream() -> Iterator[tuple[int, Iterator[tuple[int, Cell]]]]:
-            with ws._get_source() as src, warnings.catch_warnings():
+        def stream() -> Iterator[tuple[int, Iterable[tuple[int, Cell]]]]:
+            with reader.archive.open(self.parts[name]) as src, warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                parser = CellParser(src, ws._shared_strings, data_only=True, epoch=wb.epoch,
+                parser = CellParser(src, reader.shared_strings, data_only=True, epoch=wb.epoch,
                                     date_formats=wb._date_formats,
                                     timedelta_formats=wb._timedelta_formats)
-                for row_idx, cells in parser.parse():
-                    yield row_idx, ((c["column"], c["value"]) for c in cells)
+                for _, cells in parser.parse():
+                    # A cell's own address wins over its row's, as in Excel and calamine.
+                    by_row: dict[int, list[tuple[int, Cell]]] = {}
+                    for c in cells:
+                        by_row.setdefault(c["row"], []).append((c["column"], c["value"]))
+                    yield from by_row.items()
 
         return _collect(name, hidden, stream(), self.budget)
 
