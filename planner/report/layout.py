@@ -209,7 +209,10 @@ def cards(items: Sequence[tuple[str, str]], width: float, styles: Styles) -> Tab
 def grid(cells: Sequence[Sequence[Any]], widths: Sequence[float], fonts: FontSet,
          style: Sequence[tuple[Any, ...]] = ()) -> Table:
     """A borderless layout table (side-by-side blocks), top-aligned, in our font."""
-    table = Table([list(r) for r in cells], colWidths=list(widths), hAlign="LEFT")
+    # splitInRow: a cell taller than a page (very long user text) splits instead of
+    # failing the whole report with a LayoutError.
+    table = Table([list(r) for r in cells], colWidths=list(widths), hAlign="LEFT",
+                  splitInRow=1)
     table.setStyle(TableStyle([
         ("FONTNAME", (0, 0), (-1, -1), fonts.regular),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),

@@ -33,12 +33,13 @@ from planner.report import charts
 from planner.report.charts import UNSERVED, GanttRow, Look, VendorPalette
 from planner.report.fonts import FontSet
 from planner.report.layout import Styles, cards, data_table, grid
-from planner.report.text import day, long_day, money, number, para, percent
+from planner.report.text import day, long_day, money, number, para, percent, shorten
 from planner.results import PlanResult
 
 BOTTLENECK = 0.95  # an offer is a bottleneck in a week when used / capacity exceeds this
 MAX_LIST = 7  # lines per list on the one-page executive summary
 MAX_BOTTLENECKS = 15  # rows of the bottleneck table
+NAME = 60  # characters of a user-given name on the one-page summary
 
 
 @dataclass
@@ -53,9 +54,9 @@ class Context:
     title: str
     generated: date
 
-    def p(self, text: object) -> str:
-        """User text as safe Paragraph markup."""
-        return para(text, self.fonts)
+    def p(self, text: object, limit: int | None = None) -> str:
+        """User text as safe Paragraph markup, optionally cut to ``limit`` characters."""
+        return para(text if limit is None else shorten(str(text), limit), self.fonts)
 
     def money(self, amount: float, *, compact: bool = False) -> str:
         return money(amount, self.plan.currency, compact=compact)
@@ -106,7 +107,7 @@ def bullet(markup: str, st: Styles) -> Paragraph:
 def headline(ctx: Context) -> str:
     """The sentence leadership reads first (plain text, not markup)."""
     plan = ctx.plan
-    who = ", ".join(ctx.exited_names) or "the exited vendor"
+    who = shorten(", ".join(ctx.exited_names), 2 * NAME) or "the exited vendor"
     done = long_day(plan.completion_date)
     if plan.completion_week >= plan.horizon_weeks:
         a = plan.allocation
@@ -131,7 +132,7 @@ def saving(ctx: Context) -> float | None:
 def executive_summary(ctx: Context) -> list[Flowable]:
     plan, st = ctx.plan, ctx.styles
     out: list[Flowable] = [
-        Paragraph(ctx.p(ctx.title), st.title),
+        Paragraph(ctx.p(ctx.title, 120), st.title),
         Paragraph("Executive summary", st.subtitle),
         Paragraph(ctx.p(headline(ctx)) + ".", st.h1),
     ]
@@ -154,8 +155,9 @@ def executive_summary(ctx: Context) -> list[Flowable]:
         out.append(Paragraph("A full exit is not possible with the capacity and rules given; "
                              "this is the cheapest plan instead. What blocks it:", st.alert))
         for sh in plan.shortages[:MAX_LIST]:
-            out.append(bullet(ctx.p(f"{sh.message} ({sh.kind}, {sh.skill}, "
-                                             f"{number(sh.tasks_short)} tasks short)"),
+            out.append(bullet(ctx.p(f"{shorten(sh.message, 300)} ({sh.kind}, "
+                                    f"{shorten(sh.skill, NAME)}, {number(sh.tasks_short)} "
+                                    "tasks short)"),
                                  st))
         if len(plan.shortages) > MAX_LIST:
             out.append(Paragraph(f"… and {len(plan.shortages) - MAX_LIST} more.", st.small))
@@ -165,7 +167,7 @@ def executive_summary(ctx: Context) -> list[Flowable]:
     out.append(grid([[left, right]], [half, half], ctx.fonts,
                     [("RIGHTPADDING", (0, 0), (0, -1), 18)]))
     for note in plan.notes[:3]:
-        out.append(Paragraph("Note: " + ctx.p(note), st.small))
+        out.append(Paragraph("Note: " + ctx.p(note, 300), st.small))
     out.append(PageBreak())
     return out
 
@@ -203,14 +205,16 @@ def decisions(ctx: Context) -> list[Flowable]:
         if bool(row.terminated_early) and _present(row.notice_by):
             n_early += 1
             notices.append((pd.Timestamp(row.notice_by).date(), (
-                f"<b>Terminate {ctx.p(row.contract_id)}</b> ({ctx.p(row.vendor)}) early: send "
-                f"notice by <b>{day(row.notice_by)}</b> to exit on {day(row.exit_date)}; fee "
+                f"<b>Terminate {ctx.p(row.contract_id, NAME)}</b> "
+                f"({ctx.p(row.vendor, NAME)}) early: send notice by "
+                f"<b>{day(row.notice_by)}</b> to exit on {day(row.exit_date)}; fee "
                 f"{ctx.money(float(row.termination_fee))}.")))
         if _present(row.non_renewal_by):
             n_refuse += 1
             notices.append((pd.Timestamp(row.non_renewal_by).date(), (
-                f"<b>Refuse the renewal of {ctx.p(row.contract_id)}</b> ({ctx.p(row.vendor)}): "
-                f"notice by <b>{day(row.non_renewal_by)}</b>, term ends {day(row.end_date)}.")))
+                f"<b>Refuse the renewal of {ctx.p(row.contract_id, NAME)}</b> "
+                f"({ctx.p(row.vendor, NAME)}): notice by <b>{day(row.non_renewal_by)}</b>, "
+                f"term ends {day(row.end_date)}.")))
     onboarding: list[tuple[date, str]] = []
     acts = plan.actions
     onboard = acts[acts.kind == "onboarding start"] if not acts.empty else acts
@@ -222,7 +226,7 @@ def decisions(ctx: Context) -> list[Flowable]:
         for vendor, r in per_vendor.sort_values("when").iterrows():
             skills = f" ({int(r.offers)} skills)" if int(r.offers) > 1 else ""
             onboarding.append((r.when.date(), (
-                f"<b>Start onboarding {ctx.p(vendor)}</b>{skills} by <b>{day(r.when)}</b> "
+                f"<b>Start onboarding {ctx.p(vendor, NAME)}</b>{skills} by <b>{day(r.when)}</b> "
                 f"(first work {day(r.first)}).")))
     notices.sort(key=lambda x: x[0])
     lines = notices + onboarding
@@ -269,7 +273,7 @@ def risks(ctx: Context) -> list[Flowable]:
                              f"{percent(BOTTLENECK, 0)} of capacity):", st))
         for row in b.head(4).itertuples(index=False):
             out.append(Paragraph(
-                f"{ctx.p(row.vendor)} · {ctx.p(row.skill)}: {int(row.weeks)} "
+                f"{ctx.p(row.vendor, NAME)} · {ctx.p(row.skill, NAME)}: {int(row.weeks)} "
                 f"week(s), {day(ctx.week_date(int(row.first_week)))} to "
                 f"{day(ctx.week_date(int(row.last_week)))}, peak {percent(float(row.peak), 0)}",
                 st.sub_bullet, bulletText="–"))
@@ -284,7 +288,7 @@ def risks(ctx: Context) -> list[Flowable]:
         share = float(top.tasks) / total
         level = "high" if share > 0.5 else "moderate" if share > 0.3 else "low"
         out.append(bullet(
-            f"<b>Concentration ({level}):</b> {ctx.p(top.vendor)} would carry "
+            f"<b>Concentration ({level}):</b> {ctx.p(top.vendor, NAME)} would carry "
             f"{percent(share, 0)} of all work moved to new vendors.", st))
     if plan.status.value not in ("optimal",):
         out.append(bullet(f"<b>Solver:</b> stopped with status '{plan.status.value}'; "

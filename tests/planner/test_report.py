@@ -165,6 +165,22 @@ def test_unserved_work_is_a_named_risk(hostile_text: str) -> None:
     assert "no baseline plan was given" in body
 
 
+def test_very_long_user_text_never_breaks_the_layout(tmp_path: Path) -> None:
+    """Without splitting and shortening, such a summary is taller than a page and
+    reportlab fails the whole report with a LayoutError."""
+    from planner.results import Shortage
+    from tests.planner.report_fixtures import Names
+
+    long = "Very Long Vendor Name Holdings International " * 8
+    names = Names(exited=(long + "X",), alternatives=(long + "A", long + "B", long + "C"),
+                  contract_title=long, stream_name=long)
+    dataset, plan = make_case(12, 9, 30, names=names, unserved_stream=True)
+    plan = replace(with_shortage(plan), notes=[long] * 5, shortages=[
+        Shortage("capacity", "s" * 300, 1, 2, 10.0, ("S001",), long * 2)] * 12)
+    reader = PdfReader(write_report(tmp_path / "long.pdf", plan, dataset, title=long))
+    assert "A full exit is not possible" in reader.pages[0].extract_text()
+
+
 def test_fastest_without_full_exit_says_so_and_lists_shortages(
         small: tuple[Dataset, PlanResult, PlanResult], tmp_path: Path) -> None:
     dataset, plan, _ = small
