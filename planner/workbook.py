@@ -209,9 +209,16 @@ _ROOT_START = re.compile(rb"<[A-Za-z_]")
 
 def _has_dtd(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
     """Office XML never carries a DTD: any DOCTYPE in a part's prolog is refused outright,
-    whichever parser (defusedxml, calamine) would read it later."""
+    whichever parser (defusedxml, calamine) would read it later.
+
+    The whole part is inflated here (at most its declared size, CRC-checked), so a part
+    whose directory entry understates its size fails now, before calamine, which trusts
+    the stream, could inflate it without bound.
+    """
     with zf.open(info) as fh:
         head = fh.read(65536)
+        while fh.read(1 << 20):
+            pass
     root = _ROOT_START.search(head)
     prolog = head if root is None else head[: root.start()]
     return b"<!DOCTYPE" in prolog.upper() or b"<!ENTITY" in prolog.upper()

@@ -435,3 +435,20 @@ def test_mutated_workbooks_never_crash_and_both_readers_agree(
             assert results[0] == results[1], member
         readable += results[0] is not None
     assert readable > 20  # the test exercised the readers, not only the refusals
+
+
+def test_zip_entry_that_understates_its_size(tmp_path: Path) -> None:
+    """A directory entry claiming 1 KiB for a part that inflates to 40 MiB."""
+    big = b"<sst>" + b"<si><t>x</t></si>" * 2_500_000 + b"</sst>"
+    base = write_xlsx(tmp_path / "base.xlsx", valid_sheets())
+    path = tmp_path / "liar.xlsx"
+    with zipfile.ZipFile(base) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            zout.writestr(info.filename, zin.read(info))
+        zout.writestr("xl/sharedStrings.xml", big)
+    data = bytearray(path.read_bytes())
+    size = len(big).to_bytes(4, "little")
+    assert data.count(size) == 2  # local header and central directory entry
+    data = data.replace(size, (1024).to_bytes(4, "little"))
+    path.write_bytes(bytes(data))
+    refused(path, "damaged")
