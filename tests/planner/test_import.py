@@ -511,3 +511,27 @@ def test_errors_come_first_and_do_not_breed_false_warnings(tmp_path: Path) -> No
     assert severities == sorted(severities, key=lambda s: s is not Severity.ERROR)
     assert severities[0] is Severity.ERROR and Severity.WARNING in severities
     assert not [p for p in result.problems if "eligible" in p.message]
+
+
+def test_ods_written_by_another_tool(tmp_path: Path) -> None:
+    """odfpy (through pandas) writes cells differently from our hand-made .ods."""
+    import pandas as pd
+
+    path = tmp_path / "pandas.ods"
+    with pd.ExcelWriter(path, engine="odf") as writer:
+        for name, rows in valid_sheets().items():
+            pd.DataFrame(rows[1:], columns=rows[0]).to_excel(writer, sheet_name=name,
+                                                             index=False)
+    reference = load(tmp_path, valid_sheets()).dataset
+    ds = load_dataset(path, today=TODAY)
+    assert reference is not None
+    assert (ds.contracts, ds.streams, ds.vendors, ds.capacity) == (
+        reference.contracts, reference.streams, reference.vendors, reference.capacity)
+
+
+def test_error_cells_are_reported_as_found(tmp_path: Path) -> None:
+    sheets = valid_sheets()
+    sheets["Capacity"][1][3] = "#DIV/0!"
+    result = load(tmp_path, sheets)
+    assert find(result, Severity.ERROR, "Capacity", "not a number", 2, "unit_price").found == (
+        "#DIV/0!")
