@@ -16,7 +16,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import itertools
 import re
 import sys
 import time as _time
@@ -32,7 +31,7 @@ from typing import Any
 from defusedxml import DefusedXmlException
 
 from planner.domain import SourceInfo, normalize_key
-from planner.parse import FORMULA_NO_VALUE, is_empty
+from planner.parse import FORMULA_NO_VALUE
 from planner.problems import Problem, Severity, WorkbookUnreadable
 from planner.schema import SETTINGS_KEYS, SETTINGS_SHEET, SHEETS, SheetSchema
 
@@ -424,12 +423,13 @@ def _build_sheet(schema: SheetSchema, cells: _SheetCells,
         headers = [_header_text(header_cells.get(c)) for c in range(1, width + 1)]
     orphans = 0
     rows: list[RawRow] = []
+    named = {c for c in range(1, width + 1) if headers[c - 1]}
+    span = range(1, width + 1)
     for row_idx in sorted(r for r in cells.rows if r > header_row):
-        values = cells.rows[row_idx]
-        row = [values.get(c) for c in range(1, width + 1)]
-        orphans += sum(1 for c in values if c > width or not headers[c - 1])
-        if any(not is_empty(v) or v is FORMULA_NO_VALUE for v in row):
-            rows.append(RawRow(row_idx, row))
+        values = cells.rows[row_idx]  # non-empty values only (see _collect)
+        orphans += len(values.keys() - named)
+        if values.keys() & named:
+            rows.append(RawRow(row_idx, [values.get(c) for c in span]))
     if orphans:
         problems.append(Problem(Severity.WARNING, schema.name,
                                 f"{orphans} cell(s) in columns without a header are ignored"))
@@ -532,7 +532,6 @@ def _xlsx_meta(zf: zipfile.ZipFile) -> _XlsxMeta:
     return _XlsxMeta(sheets, date1904)
 
 
-_CELL_OPEN = re.compile(rb"<c[\s/>]")
 _CELL_REF = re.compile(rb'<c\b[^>]*?\sr="([A-Z]{1,3})([0-9]{1,7})"')
 _CELL_TYPE = re.compile(rb'<c\b[^>]*?\st="([^"]*)"')
 _FAST_TYPES = {b"s", b"n", b"b", b"str", b"inlineStr", b"e"}
@@ -571,7 +570,7 @@ def _fast_plan(xml: bytes) -> dict[tuple[int, int], Cell] | None:
             or MAIN_NS not in xml[:2048] or not _well_formed(xml)):
         return None
     refs = _CELL_REF.findall(xml)
-    if len(refs) != len(_CELL_OPEN.findall(xml)):
+    if len(refs) != sum(xml.count(b"<c" + end) for end in (b" ", b">", b"/", b"\t", b"\n", b"\r")):
         return None
     if not set(_CELL_TYPE.findall(xml)) <= _FAST_TYPES:  # e.g. ISO-date cells (t="d")
         return None
@@ -582,11 +581,13 @@ def _fast_plan(xml: bytes) -> dict[tuple[int, int], Cell] | None:
             or xml.count(b"</v>") != xml.count(b"</v></c>")):
         return None  # schema-invalid cells: the two readers would read them apart
     columns = {c: _col_number(c) for c in {c for c, _ in refs}}
-    coordinates = [(int(r), columns[c]) for c, r in refs]
-    if any(a >= b for a, b in itertools.pairwise(coordinates)):
-        return None  # cells out of order or repeated: the readers would resolve it apart
-    max_row = coordinates[-1][0] if coordinates else 0
-    max_col = max(columns.values(), default=0)
+    last_row = last_col = 0
+    for letters, digits in refs:
+        row, col = int(digits), columns[letters]
+        if row < last_row or (row == last_row and col <= last_col):
+            return None  # cells out of order or repeated: the readers would resolve it apart
+        last_row, last_col = row, col
+    max_row, max_col = last_row, max(columns.values(), default=0)
     if max_row > MAX_ROWS or max_col > MAX_COLS or max_row * max_col > FAST_MAX_CELLS:
         return None
     overlay: dict[tuple[int, int], Cell] = {}
@@ -687,11 +688,12 @@ class _CalamineReader:
         except BaseException:  # also pyo3's PanicException: let the streaming reader decide
             return None
 
-        def rows() -> Iterator[tuple[int, list[tuple[int, Cell]]]]:
-            for i, row in enumerate(values):
-                r = top + i + 1
-                yield r, [(left + j + 1, overlay.get((r, left + j + 1), v))
-                          for j, v in enumerate(row)]
+        def rows() -> Iterator[tuple[int, Iterable[tuple[int, Cell]]]]:
+            for r, row in enumerate(values, top + 1):
+                if overlay:
+                    yield r, [(c, overlay.get((r, c), v)) for c, v in enumerate(row, left + 1)]
+                else:
+                    yield r, enumerate(row, left + 1)
 
         return _collect(name, hidden, rows(), self.budget)
 
@@ -775,10 +777,13 @@ def _normalize(value: Any) -> Cell:
     Whole numbers are ints, midnight datetimes are dates, text is trimmed (empty text is
     no value), and times or durations, valid in no column, become readable text.
     """
-    if isinstance(value, str):
+    kind = type(value)
+    if kind is str:
         return value.strip() or None
-    if isinstance(value, float) and value.is_integer() and abs(value) < 2**53:
-        return int(value)
+    if kind is int or kind is bool or value is None:
+        return value
+    if kind is float:
+        return int(value) if value.is_integer() and abs(value) < 2**53 else value
     if isinstance(value, datetime):
         return value.date() if value.time() == dtime() else value
     if isinstance(value, dtime):
