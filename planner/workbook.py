@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import posixpath
 import re
 import sys
 import time as _time
@@ -517,7 +518,7 @@ def _xlsx_meta(zf: zipfile.ZipFile) -> _XlsxMeta:
         for rel in fromstring(zf.read(rels_path)).iter(_PKG_REL):
             target = rel.get("Target", "")
             targets[rel.get("Id", "")] = (target.lstrip("/") if target.startswith("/")
-                                          else f"{folder}/{target}")
+                                          else posixpath.normpath(f"{folder}/{target}"))
     root = fromstring(zf.read(book))
     ns = root.tag[: root.tag.index("}") + 1] if root.tag.startswith("{") else ""
     pr = root.find(f"{ns}workbookPr")
