@@ -236,8 +236,9 @@ class _Budget:
 
     def check(self) -> None:
         if _time.thread_time() > self.deadline:
-            raise _unreadable(self.path, f"reading took more than {READ_BUDGET_SECONDS:g} s: "
-                              "the file is too large or malformed")
+            raise _unreadable(self.path, f"reading took more than {READ_BUDGET_SECONDS:g} s "
+                              "of CPU: the file is too large or malformed (remove stray cells "
+                              "far outside the tables, or split the data)")
 
 
 def read_workbook(path: str | Path) -> RawWorkbook:
