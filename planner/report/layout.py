@@ -19,7 +19,7 @@ from reportlab.platypus.tables import TableStyle
 
 from planner.report.charts import MIN_FONT
 from planner.report.fonts import FontSet
-from planner.report.text import runs
+from planner.report.text import runs, shorten
 
 PAGE_SIZES: dict[str, tuple[float, float]] = {
     "A4": A4, "LETTER": LETTER, "LEGAL": LEGAL, "A3": A3,
@@ -144,11 +144,16 @@ def numbered_canvas(fonts: FontSet, header_left: str, header_right: str,
 def draw_runs(canvas: Canvas, fonts: FontSet, x: float, y: float, text: str, size: float, *,
               anchor: str = "start", max_width: float | None = None) -> None:
     """Draw user text on the canvas with font fallback (titles may hold any script)."""
+    def measure(s: str) -> float:
+        return sum(stringWidth(t, f, size) for f, t in runs(s, fonts))
+
+    if max_width is not None and measure(text) > max_width:
+        lo, hi = 1, min(len(text), int(max_width / (size * 0.2)) + 1)  # glyphs >= 0.2 em
+        while lo < hi:  # longest prefix that fits, with an ellipsis
+            mid = (lo + hi + 1) // 2
+            lo, hi = (mid, hi) if measure(shorten(text, mid)) <= max_width else (lo, mid - 1)
+        text = shorten(text, lo)
     pieces = runs(text, fonts)
-    if max_width is not None:
-        while len(pieces) and sum(stringWidth(t, f, size) for f, t in pieces) > max_width:
-            font, chunk = pieces[-1]
-            pieces = [*pieces[:-1], (font, chunk[:-2] + "…")] if len(chunk) > 2 else pieces[:-1]
     width = sum(stringWidth(t, f, size) for f, t in pieces)
     cursor = x - width if anchor == "end" else x
     for font, chunk in pieces:
@@ -168,7 +173,8 @@ def data_table(header: Sequence[str], rows: Sequence[Sequence[str]], widths: Seq
          for i, cell in enumerate(row)]
         for row in rows
     ]
-    table = LongTable([head, *body], colWidths=list(widths), repeatRows=1, hAlign="LEFT")
+    table = LongTable([head, *body], colWidths=list(widths), repeatRows=1, hAlign="LEFT",
+                      splitInRow=1)
     commands: list[tuple[Any, ...]] = [
         ("FONTNAME", (0, 0), (-1, -1), styles.cell.fontName),
         ("BACKGROUND", (0, 0), (-1, 0), DARK),
