@@ -145,7 +145,7 @@ def draw_runs(canvas: Canvas, fonts: FontSet, x: float, y: float, text: str, siz
               anchor: str = "start", max_width: float | None = None) -> None:
     """Draw user text on the canvas with font fallback (titles may hold any script)."""
     def measure(s: str) -> float:
-        return sum(stringWidth(t, f, size) for f, t in runs(s, fonts))
+        return float(sum(stringWidth(t, f, size) for f, t in runs(s, fonts)))
 
     if max_width is not None and measure(text) > max_width:
         lo, hi = 1, min(len(text), int(max_width / (size * 0.2)) + 1)  # glyphs >= 0.2 em
