@@ -534,7 +534,7 @@ class MainWindow(QMainWindow):
         if isinstance(exc, WorkbookErrors):
             dialogs.error(self, what, str(exc), details=exc.render())
         elif isinstance(exc, PlannerError):
-            dialogs.error(self, what, str(exc))
+            dialogs.error(self, what, str(exc), details=str(getattr(exc, "details", "")))
         else:  # a bug: say so plainly, with details to copy into a report
             details = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
             dialogs.error(self, what, f"{what} failed unexpectedly: {type(exc).__name__}: "

@@ -6,17 +6,24 @@ raises a typed error), so the window swaps it in whole or not at all.
 
 from __future__ import annotations
 
+import contextlib
+import multiprocessing
 import threading
+import time
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from planner.domain import Dataset
+from planner.problems import PlannerError
 from planner.results import PlanResult
 from ui.project_file import SUFFIX, PlanOptions, Project, load_project
 
 if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+
     from planner.importer import ImportResult
     from planner.workbook import RawWorkbook
 
@@ -50,7 +57,7 @@ class CancelFlag:
         callback()
 
 
-class Cancelled(Exception):
+class Cancelled(PlannerError):
     """Raised by a task that stopped on request and has no partial result."""
 
 
@@ -99,7 +106,15 @@ class PlanOutcome:
 
 
 def plan(dataset: Dataset, options: PlanOptions, progress: ProgressFn,
-         cancel: CancelFlag) -> PlanOutcome:
+         cancel: CancelFlag, *, isolate: bool = True) -> PlanOutcome:
+    """Plan ``dataset``; ``isolate`` runs it in a child process (see :func:`plan_in_process`)."""
+    if isolate:
+        return plan_in_process(dataset, options, progress, cancel)
+    return plan_here(dataset, options, progress, cancel)
+
+
+def plan_here(dataset: Dataset, options: PlanOptions, progress: ProgressFn,
+              cancel: CancelFlag) -> PlanOutcome:
     """The naive baseline (fast), then the optimiser; cancel stops HiGHS at once."""
     from planner.baseline import naive_plan
     from planner.solve import CancelToken, SolveProgress, solve
@@ -115,6 +130,104 @@ def plan(dataset: Dataset, options: PlanOptions, progress: ProgressFn,
     result = solve(dataset, mode=options.mode, deadline=options.deadline,
                    time_limit=options.time_limit, progress=report, cancel=token)
     return PlanOutcome(result, baseline, dataset, options)
+
+
+KILL_AFTER_CANCEL = 15.0  # seconds a cancelled child gets to return its best plan
+
+
+class PlanFailed(PlannerError):
+    """The optimiser failed in its process; ``details`` has the child's traceback."""
+
+    def __init__(self, message: str, details: str = "") -> None:
+        super().__init__(message)
+        self.details = details
+
+
+def _plan_child(dataset: Dataset, options: PlanOptions, conn: Connection,
+                stop: Connection) -> None:
+    """Child-process side: plan, sending progress and then the outcome (or the error).
+    Anything (or end of file) on ``stop`` cancels."""
+    flag = CancelFlag()
+
+    def watch() -> None:
+        with contextlib.suppress(EOFError, OSError):
+            stop.recv()
+        flag.cancel()
+
+    threading.Thread(target=watch, daemon=True).start()
+
+    def send_progress(fraction: float | None, message: str) -> None:
+        conn.send(("progress", fraction, message))
+
+    try:
+        conn.send(("result", plan_here(dataset, options, send_progress, flag)))
+    except Exception as exc:  # reported to the parent, never lost
+        conn.send(("error", isinstance(exc, PlannerError), f"{type(exc).__name__}: {exc}"
+                   if not isinstance(exc, PlannerError) else str(exc),
+                   traceback.format_exc()))
+    finally:
+        conn.close()
+
+
+def plan_in_process(dataset: Dataset, options: PlanOptions, progress: ProgressFn,
+                    cancel: CancelFlag) -> PlanOutcome:
+    """Plan in a spawned child process.
+
+    The solver's C calls (model hand-over to HiGHS, array building) hold the GIL for
+    up to a few hundred milliseconds on big workbooks; in a thread that freezes the
+    window. In a child process the GUI keeps the GIL to itself. Cancel sets an event
+    the child turns into ``CancelToken.cancel()``; a child that does not answer in
+    time is killed.
+    """
+    ctx = multiprocessing.get_context("spawn")
+    receiver, sender = ctx.Pipe(duplex=False)
+    stop_receiver, stop_sender = ctx.Pipe(duplex=False)  # a pipe, not an Event: an Event
+    # whose waiter process has exited can block set() for ever
+    child = ctx.Process(target=_plan_child, args=(dataset, options, sender, stop_receiver),
+                        name="planner-solve", daemon=True)
+    progress(None, "Starting the optimiser")
+    child.start()
+    sender.close()
+    stop_receiver.close()
+    cancelled_at: list[float] = []
+
+    def request_stop() -> None:
+        cancelled_at.append(time.monotonic())
+        with contextlib.suppress(OSError):  # the child may be gone already
+            stop_sender.send("stop")
+
+    cancel.on_cancel(request_stop)
+    try:
+        while True:
+            if receiver.poll(0.1):
+                try:
+                    message = receiver.recv()
+                except EOFError:
+                    break
+                if message[0] == "progress":
+                    progress(message[1], message[2])
+                elif message[0] == "result":
+                    outcome: PlanOutcome = message[1]
+                    return outcome
+                else:
+                    _, expected, text, details = message
+                    raise PlanFailed(text if expected else f"The optimiser failed: {text}",
+                                     details)
+            elif not child.is_alive():
+                if receiver.poll():
+                    continue
+                break
+            elif cancelled_at and time.monotonic() - cancelled_at[0] > KILL_AFTER_CANCEL:
+                child.kill()
+                raise Cancelled("the optimiser did not stop in time and was ended")
+        raise PlanFailed(f"The optimiser stopped unexpectedly (exit code {child.exitcode}).")
+    finally:
+        child.join(timeout=5)
+        if child.is_alive():
+            child.kill()
+            child.join()
+        receiver.close()
+        stop_sender.close()
 
 
 def write_report(path: Path, plan_result: PlanResult, dataset: Dataset,

@@ -4,6 +4,7 @@ thread running."""
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -57,12 +58,14 @@ def make_window(qtbot, settings: AppSettings, boxes: Boxes) -> Iterator[Callable
 
     yield make
     left = workers.running_threads()
+    children = multiprocessing.active_children()  # also reaps finished planner processes
     for window in made:
         window.runner.shutdown()
         window.undo_stack.setClean()
         window._recovered = False
         window.close()
     assert not left, f"worker thread(s) left running: {[t.objectName() for t in left]}"
+    assert not children, f"planner process(es) left running: {children}"
 
 
 @pytest.fixture
