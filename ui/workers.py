@@ -9,6 +9,7 @@ queued, so no widget is ever touched from the worker.
 
 from __future__ import annotations
 
+import gc
 import time
 import weakref
 from dataclasses import dataclass
@@ -73,6 +74,34 @@ def running_threads() -> list[QThread]:
     return [t for t in list(_threads) if t.isRunning()]
 
 
+_gc_pauses = 0
+_gc_was_enabled = False
+
+
+def _gc_pause() -> None:
+    """No automatic garbage collection while a worker runs.
+
+    A collection runs in whichever thread happens to allocate; in a worker it may free
+    Qt objects (widgets in reference cycles) off the GUI thread, which crashes. Garbage
+    is collected on the GUI thread when the worker ends instead.
+    """
+    global _gc_pauses, _gc_was_enabled
+    if _gc_pauses == 0:
+        _gc_was_enabled = gc.isenabled()
+        if _gc_was_enabled:
+            gc.collect()
+            gc.disable()
+    _gc_pauses += 1
+
+
+def _gc_resume() -> None:
+    global _gc_pauses
+    _gc_pauses = max(0, _gc_pauses - 1)
+    if _gc_pauses == 0 and _gc_was_enabled:
+        gc.enable()
+        gc.collect()
+
+
 class TaskRunner(QObject):
     """Runs one :class:`Worker` at a time on its own QThread.
 
@@ -114,6 +143,7 @@ class TaskRunner(QObject):
         self._thread, self._worker = thread, worker  # references keep both alive
         _threads.add(thread)
         self._busy = True
+        _gc_pause()
         thread.start()
         self.busy_changed.emit(True)
         return worker
@@ -132,7 +162,10 @@ class TaskRunner(QObject):
 
     @Slot()
     def _on_finished(self) -> None:
+        if not self._busy:  # already handled by shutdown()
+            return
         self._busy = False
+        _gc_resume()
         self.busy_changed.emit(False)
 
     def cancel(self) -> None:
@@ -142,6 +175,8 @@ class TaskRunner(QObject):
     def shutdown(self, timeout_ms: int = 30_000) -> bool:
         """Cancel and wait; True when no thread is left running."""
         self.cancel()
-        if self._thread is not None and self._thread.isRunning():
-            return bool(self._thread.wait(timeout_ms))
+        running = self._thread is not None and self._thread.isRunning()
+        if running and self._thread is not None and not self._thread.wait(timeout_ms):
+            return False
+        self._on_finished()  # do not wait for the queued signal: the loop may be ending
         return True
