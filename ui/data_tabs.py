@@ -178,7 +178,8 @@ class DataTabs(QTabWidget):
         while self.count():
             old = self.widget(0)
             self.removeTab(0)
-            old.deleteLater()
+            if old is not None:
+                old.deleteLater()
         self.pages = {}
         for page in pages:
             self.pages[normalize_key(page.model.sheet_name)] = page

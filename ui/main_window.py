@@ -133,7 +133,8 @@ class MainWindow(QMainWindow):
         self._refresh_all()
 
     # ================================================================ construction
-    def _action(self, text: str, slot: Any, shortcut: QKeySequence | str | None = None,
+    def _action(self, text: str, slot: Any,
+                shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
                 icon_name: str = "", tip: str = "") -> QAction:
         action = QAction(icon(icon_name) if icon_name else QIcon(), text, self)
         if shortcut is not None:
@@ -179,7 +180,9 @@ class MainWindow(QMainWindow):
                                        "Stop the running task (keeps the best plan found)")
         self.act_cancel.setEnabled(False)
         self.act_about = self._action("&About", self.about, None, "about")
-        self.act_problems = self.problems_dock.toggleViewAction()
+        toggle = self.problems_dock.toggleViewAction()
+        assert toggle is not None
+        self.act_problems: QAction = toggle
         self.act_problems.setIcon(icon("problems"))
         self.act_problems.setShortcut(QKeySequence("Ctrl+Shift+P"))
 
@@ -226,13 +229,13 @@ class MainWindow(QMainWindow):
         toolbar = QToolBar("Main", self)
         toolbar.setObjectName("mainToolbar")
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        for action in (self.act_open, self.act_save, None, self.act_undo, self.act_redo, None,
-                       self.act_plan, self.act_cancel, None, self.act_report,
-                       self.act_export, self.act_print):
-            if action is None:
+        for item in (self.act_open, self.act_save, None, self.act_undo, self.act_redo, None,
+                     self.act_plan, self.act_cancel, None, self.act_report,
+                     self.act_export, self.act_print):
+            if item is None:
                 toolbar.addSeparator()
             else:
-                toolbar.addAction(action)
+                toolbar.addAction(item)
         self.addToolBar(toolbar)
 
     def _make_status_bar(self) -> None:

@@ -89,7 +89,8 @@ class AppSettings:
     # --- state cache -------------------------------------------------------------
     def recent_files(self) -> list[Path]:
         raw = self._state.value("recent_files", [])
-        items = [raw] if isinstance(raw, str) else list(raw or [])
+        items: list[object] = [raw] if isinstance(raw, str) else (
+            list(raw) if isinstance(raw, list | tuple) else [])
         return [Path(str(p)) for p in items if str(p)]
 
     def add_recent(self, path: Path) -> None:

@@ -13,17 +13,14 @@ import gc
 import time
 import weakref
 from dataclasses import dataclass
-from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from ui.tasks import CancelFlag, ProgressFn
+from ui.tasks import CancelFlag, Task
 
 PROGRESS_INTERVAL = 0.05  # seconds between progress signals (the GUI needs no more)
 
 
-class Task(Protocol):
-    def __call__(self, progress: ProgressFn, cancel: CancelFlag) -> Any: ...
 
 
 @dataclass(frozen=True, slots=True)
