@@ -91,6 +91,8 @@ class MainWindow(QMainWindow):
         self._task_name = ""
         self._recovering = False
         self._planning_token = 0
+        self._opening: Path | None = None
+        self._fallback_pending = False  # a failed first open falls back to the sample
 
         self.undo_stack = QUndoStack(self)
         self.undo_stack.cleanChanged.connect(self._refresh_title)
@@ -319,6 +321,7 @@ class MainWindow(QMainWindow):
             return tasks.load_file(path, progress, cancel)
 
         self._recovering = recovering
+        self._opening = path
         self._run(load, f"open {path.name}", self._on_loaded)
 
     def _on_loaded(self, loaded: tasks.Loaded) -> None:
@@ -512,6 +515,9 @@ class MainWindow(QMainWindow):
         if busy:
             self.progress.setRange(0, 0)
         self._refresh_actions()
+        if not busy and self._fallback_pending:
+            self._fallback_pending = False
+            self._open(_bundled_sample())
 
     @Slot(object)
     def _task_progress(self, progress: Progress) -> None:
@@ -533,6 +539,9 @@ class MainWindow(QMainWindow):
     def _task_error(self, exc: BaseException) -> None:
         self._on_result = None
         self.statusBar().showMessage(f"Failed: {self._task_name}", 8000)
+        if (self.raw is None and self._task_name.startswith("open")
+                and self._opening != _bundled_sample()):
+            self._fallback_pending = True  # opened once the runner is free
         what = self._task_name.capitalize()
         if isinstance(exc, WorkbookErrors):
             dialogs.error(self, what, str(exc), details=exc.render())

@@ -363,3 +363,13 @@ def test_add_and_delete_rows_are_undoable(qtbot, window: MainWindow, tmp_path: P
     assert page.model.rowCount() == rows
     assert [page.model.cell(0, c) for c in range(page.model.columnCount())] == first
     assert not window.isWindowModified()
+
+
+def test_failed_first_open_falls_back_to_the_sample(qtbot, window: MainWindow, tmp_path: Path,
+                                                    boxes: Boxes) -> None:
+    junk = tmp_path / "junk.mplan"
+    junk.write_text("{not json")
+    window.start(junk)
+    qtbot.waitUntil(lambda: window.raw is not None and not window.runner.busy, timeout=60_000)
+    assert window.source_path == sample_workbook()
+    assert any("junk.mplan" in text for _, text, _ in boxes.shown)
