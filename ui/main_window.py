@@ -542,6 +542,11 @@ class MainWindow(QMainWindow):
         if (self.raw is None and self._task_name.startswith("open")
                 and self._opening != _bundled_sample()):
             self._fallback_pending = True  # opened once the runner is free
+        if self._recovering:  # a damaged autosave must not be offered at every start
+            self._recovering = False
+            recovery = self.settings.recovery_path
+            with contextlib.suppress(OSError):
+                recovery.replace(recovery.with_suffix(".mplan.bak"))
         what = self._task_name.capitalize()
         if isinstance(exc, WorkbookErrors):
             dialogs.error(self, what, str(exc), details=exc.render())

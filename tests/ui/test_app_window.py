@@ -373,3 +373,15 @@ def test_failed_first_open_falls_back_to_the_sample(qtbot, window: MainWindow, t
     qtbot.waitUntil(lambda: window.raw is not None and not window.runner.busy, timeout=60_000)
     assert window.source_path == sample_workbook()
     assert any("junk.mplan" in text for _, text, _ in boxes.shown)
+
+
+def test_damaged_recovery_file_is_set_aside(qtbot, window: MainWindow, settings: AppSettings,
+                                            boxes: Boxes) -> None:
+    settings.recovery_path.write_text('{"format": "migration-planner-project", '
+                                      '"schema_version": 1}')
+    boxes.answers.append(dialogs.Button.Yes)
+    window.start(None)
+    qtbot.waitUntil(lambda: window.raw is not None and not window.runner.busy, timeout=60_000)
+    assert not settings.recovery_path.exists()
+    assert settings.recovery_path.with_suffix(".mplan.bak").exists()
+    assert window.source_path == sample_workbook()
