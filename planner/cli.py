@@ -48,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     val.add_argument("file", type=Path, help="workbook (.xlsx/.xlsm/.ods) or folder of .csv")
     val.add_argument("--quiet", action="store_true", help="print errors only")
 
-    from planner import plan_command  # noqa: PLC0415  (keeps --help fast and import-light)
+    from planner import plan_command
 
     plan_command.add_arguments(sub)
     return parser
@@ -71,7 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def run_gui(file: Path | None) -> int:
     try:
-        from ui.app import run  # noqa: PLC0415
+        from ui.app import run
     except ImportError as exc:  # the app is optional for the core
         print(f"The desktop app is not available: {exc}", file=sys.stderr)
         return EXIT_FAILED

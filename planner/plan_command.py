@@ -139,7 +139,7 @@ def run(args: argparse.Namespace) -> int:
 
             write_report(args.report, plan, dataset, baseline, page_size=args.page_size)
             print(f"Report written to {args.report}")
-    except OSError as exc:
+    except (OSError, PlannerError) as exc:
         print(f"error: cannot write output: {exc}", file=sys.stderr)
         return 1
     return 0

@@ -1,0 +1,42 @@
+"""Benchmark the optimiser on generated workbooks: prints import, build, solve, export and
+total time, peak memory, LP bound, gap and variable count.  Usage: bench_solve.py [S M L]"""
+
+from __future__ import annotations
+
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from planner.export import write_plan_xlsx
+from planner.importer import load_dataset
+from planner.model.build import build_model
+from planner.model.data import build_data
+from planner.solve import solve
+from sample_contracts.generator import preset, write_workbook
+
+
+def main(names: list[str]) -> None:
+    tmp = Path(tempfile.mkdtemp())
+    for name in names or ["S", "M"]:
+        path = write_workbook(preset(name, seed=1), tmp / f"{name}.xlsx")
+        t0 = time.perf_counter()
+        ds = load_dataset(path)
+        t1 = time.perf_counter()
+        model = build_model(build_data(ds))
+        t2 = time.perf_counter()
+        plan = solve(ds)
+        t3 = time.perf_counter()
+        write_plan_xlsx(tmp / f"{name}-plan.xlsx", plan)
+        t4 = time.perf_counter()
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"{name}: vars {model.num_cols:,} rows {model.num_rows:,} binaries "
+              f"{model.num_integer} | import {t1 - t0:.2f}s build {t2 - t1:.2f}s solve "
+              f"{t3 - t2:.2f}s export {t4 - t3:.2f}s total {t4 - t0:.2f}s | peak {peak:.0f} MiB"
+              f" | cost {plan.total_cost:,.2f} bound {plan.bound:,.2f} gap {plan.gap:.4%} "
+              f"status {plan.status.value}", flush=True)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
