@@ -9,7 +9,7 @@ CODE = """
 import sys, importlib, pkgutil
 class Block:
     def find_spec(self, name, path=None, target=None):
-        if name == 'PySide6' or name.startswith('PySide6.') or name == 'ui' or name.startswith('ui.'):
+        if name.split('.')[0] in ('PySide6', 'ui'):
             raise ImportError('blocked: ' + name)
         return None
 sys.meta_path.insert(0, Block())
