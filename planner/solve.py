@@ -219,15 +219,15 @@ def _minimise_cost(solver: _Solver, gap: float, progress: ProgressFn) -> _Outcom
 
     progress(SolveProgress(0.7, "Proving optimality (branch and bound)"))
     solver.set_integer(True)
-    if best is not None:
-        sol = highspy.HighsSolution()
-        sol.col_value = best
-        sol.value_valid = True
-        solver.h.setSolution(sol)
+    # No setSolution warm start here: with highspy 1.16 the solution read back after the
+    # MILP was the injected one, not the better incumbent. The objective is re-added from
+    # the vector itself, so a stale vector can never be taken for a better plan.
     status, mip = solver.run(gap=gap)
     bound = max(lower_bound, solver.mip_bound()) if mip is not None else lower_bound
-    if mip is not None and solver.objective() < best_obj:
-        best, best_obj = mip, solver.objective()
+    if mip is not None:
+        mip_obj = float(model.cost @ mip + model.offset)
+        if mip_obj < best_obj:
+            best, best_obj = mip, mip_obj
     if best is None:
         return None
     stopped = _stopped_status(status, solver.cancel)

@@ -40,3 +40,16 @@ def test_example(name: str, mode: Mode) -> None:
 
 def test_examples_are_present() -> None:
     assert len(EXPECTED) == 5
+
+
+def test_frontier_lab_sample_is_proven_optimal() -> None:
+    """Regression: the plan read back after branch and bound must be the best one found."""
+    sample = Path(__file__).resolve().parents[2] / "sample_contracts" / "frontier_lab.xlsx"
+    ds = load_dataset(sample)
+    plan = solve(ds)
+    assert verify_plan(ds, plan).ok
+    assert plan.status.value == "optimal"
+    assert plan.gap <= 1e-4
+    assert plan.total_cost >= plan.bound
+    assert plan.costs.unserved_tasks == 0
+    assert plan.total_cost <= naive_plan(ds).total_cost
