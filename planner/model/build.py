@@ -80,6 +80,8 @@ class Model:
     row_lower: FloatArray
     row_upper: FloatArray
     offset: float
+    # rows of each rule family, by its define_* name without the prefix ("capacity", ...)
+    row_blocks: dict[str, slice] = field(default_factory=dict)
 
     @property
     def num_cols(self) -> int:
@@ -365,6 +367,12 @@ def build_model(data: ModelData) -> Model:
     """The full planning MILP of planning-model.md (cheapest-cost objective)."""
     b = _Builder()
     ix = ModelIndex()
+    blocks: dict[str, slice] = {}
     for define in VARIABLES + RULES:
+        first = b.m
         define(b, data, ix)
-    return b.finish(data, ix)
+        if b.m > first:
+            blocks[define.__name__.removeprefix("define_")] = slice(first, b.m)
+    model = b.finish(data, ix)
+    model.row_blocks = blocks
+    return model
