@@ -136,6 +136,9 @@ class _Solver:
         lp.a_matrix_.index_ = m.indices
         lp.a_matrix_.value_ = m.data
         h.passModel(lp)
+        # LP phases re-solve warm after bound changes; HiGHS's presolve would discard the
+        # basis each time and, on these models, costs more than it saves.
+        h.setOptionValue("presolve", "off")
         self.h = h
         self.int_cols = np.flatnonzero(model.integer).astype(np.int32)
 
@@ -182,11 +185,98 @@ def _stopped_status(status: highspy.HighsModelStatus, cancel: CancelToken) -> So
     return None
 
 
+def _exit_roundings(model: Model, relaxed: FloatArray, int_cols: np.ndarray
+                    ) -> dict[str, FloatArray]:
+    """Integer values for the binaries from the LP, by three readings of each exit week.
+
+    - ``half``: a[c,t] >= 0.5 (the usual rounding);
+    - ``early``: the contract ends in the first week its a[c,t] drops below 1;
+    - ``late``: the contract runs while any a[c,t] > 0.
+    A vendor with any LP engagement is engaged in all three.
+    """
+    ix = model.index
+    vals = relaxed[int_cols]
+    is_a = (int_cols >= ix.a.start) & (int_cols < ix.a.stop)
+    out = {}
+    for name, threshold in (("half", 0.5), ("early", 1.0 - 1e-6), ("late", 1e-6)):
+        r = np.zeros(len(int_cols))
+        r[is_a] = vals[is_a] >= threshold
+        r[~is_a] = vals[~is_a] > TASK_EPS
+        out[name] = r
+    return out
+
+
+def _fractional_contracts(model: Model, relaxed: FloatArray) -> list[int]:
+    ix, d = model.index, model.data
+    out = []
+    for c, t in enumerate(d.terms):
+        first = ix.contract_a[c]
+        if first >= 0:
+            a = relaxed[first:first + t.L - t.lo]
+            if np.any((a > 1e-6) & (a < 1 - 1e-6)):
+                out.append(c)
+    return out
+
+
+def _repair(solver: _Solver, relaxed: FloatArray, lower_bound: float, gap: float,
+            budget: float, progress: ProgressFn) -> tuple[FloatArray | None, float]:
+    """Rounding and repair: the best plan from warm LP re-solves with the binaries fixed.
+
+    Tries the three global roundings of :func:`_exit_roundings`, then, one contract at a
+    time, the other readings of that contract's exit week. Stops once the plan is proven
+    within ``gap`` of ``lower_bound`` or after ``budget`` seconds.
+    """
+    model, ints = solver.model, solver.int_cols
+    ix = model.index
+    stop_at = time.perf_counter() + budget
+    best: FloatArray | None = None
+    best_obj = np.inf
+    best_fix: FloatArray | None = None
+
+    def attempt(fix: FloatArray) -> bool:
+        nonlocal best, best_obj, best_fix
+        solver.set_bounds(ints, fix, fix)
+        status, sol = solver.run()
+        if sol is not None and status == _HS.kOptimal:
+            obj = float(model.cost @ sol + model.offset)
+            if obj < best_obj - 1e-9 * max(1.0, abs(obj)):
+                best, best_obj, best_fix = sol, obj, fix.copy()
+        elif _stopped_status(status, solver.cancel) is not None:
+            return False
+        return best_obj - lower_bound > gap * max(abs(best_obj), 1.0) \
+            and time.perf_counter() < stop_at
+
+    roundings = _exit_roundings(model, relaxed, ints)
+    go_on = True
+    for fix in roundings.values():
+        if not go_on:
+            break
+        go_on = attempt(fix)
+    if go_on and best_fix is not None:
+        progress(SolveProgress(0.65, "Repairing exit weeks one contract at a time"))
+        col_pos = {int(c): i for i, c in enumerate(ints)}
+        for c in _fractional_contracts(model, relaxed):
+            t = model.data.terms[c]
+            first = int(ix.contract_a[c])
+            pos = np.array([col_pos[first + k] for k in range(t.L - t.lo)])
+            for reading in roundings.values():
+                if not go_on:
+                    break
+                if np.array_equal(reading[pos], best_fix[pos]):
+                    continue
+                fix = best_fix.copy()
+                fix[pos] = reading[pos]
+                go_on = attempt(fix)
+    solver.set_bounds(ints, model.lower[ints], model.upper[ints])
+    return best, best_obj
+
+
 def _minimise_cost(solver: _Solver, gap: float, progress: ProgressFn) -> _Outcome | None:
-    """LP bound, rounding + warm LP, then MILP only if the gap is not yet proven."""
+    """LP bound, rounding and repair on warm LPs, then MILP only if the gap is not proven."""
     model = solver.model
     solver.set_integer(False)
     progress(SolveProgress(0.35, "Solving the LP relaxation"))
+    lp_started = time.perf_counter()
     status, relaxed = solver.run()
     if relaxed is None or status not in (_HS.kOptimal,):
         stopped = _stopped_status(status, solver.cancel)
@@ -194,48 +284,91 @@ def _minimise_cost(solver: _Solver, gap: float, progress: ProgressFn) -> _Outcom
             return None
         raise RuntimeError(f"LP relaxation failed: {solver.h.modelStatusToString(status)}")
     lower_bound = solver.objective()
+    lp_seconds = time.perf_counter() - lp_started
     if len(solver.int_cols) == 0:
         return _Outcome(relaxed, SolveStatus.OPTIMAL, lower_bound)
 
     progress(SolveProgress(0.6, "Rounding exit weeks and vendor engagements"))
-    ix = model.index
-    rounded_int = np.zeros(len(solver.int_cols))
-    is_a = (solver.int_cols >= ix.a.start) & (solver.int_cols < ix.a.stop)
-    vals = relaxed[solver.int_cols]
-    rounded_int[is_a] = vals[is_a] >= 0.5
-    rounded_int[~is_a] = vals[~is_a] > TASK_EPS
-    solver.set_bounds(solver.int_cols, rounded_int, rounded_int)
-    status, rounded = solver.run()
-    rounded_obj = solver.objective()
-    solver.set_bounds(solver.int_cols, model.lower[solver.int_cols], model.upper[solver.int_cols])
-    best: FloatArray | None = None
-    best_obj = np.inf
-    if rounded is not None and status == _HS.kOptimal:
-        best, best_obj = rounded, rounded_obj
-        if best_obj - lower_bound <= gap * max(abs(best_obj), 1.0):
-            return _Outcome(best, SolveStatus.OPTIMAL, lower_bound)
-    elif _stopped_status(status, solver.cancel) is not None:
-        return None
+    best, best_obj = _repair(solver, relaxed, lower_bound, gap, max(2.0, 1.5 * lp_seconds),
+                             progress)
+    if best is not None and best_obj - lower_bound <= gap * max(abs(best_obj), 1.0):
+        return _Outcome(best, SolveStatus.OPTIMAL, lower_bound)
+    if solver.cancel.cancelled:
+        return None if best is None else _Outcome(best, SolveStatus.CANCELLED, lower_bound)
 
     progress(SolveProgress(0.7, "Proving optimality (branch and bound)"))
     solver.set_integer(True)
-    # No setSolution warm start here: with highspy 1.16 the solution read back after the
-    # MILP was the injected one, not the better incumbent. The objective is re-added from
-    # the vector itself, so a stale vector can never be taken for a better plan.
-    status, mip = solver.run(gap=gap)
-    bound = max(lower_bound, solver.mip_bound()) if mip is not None else lower_bound
+    solver.h.setOptionValue("presolve", "on")
+    for name, value in _MIP_OPTIONS.items():
+        solver.h.setOptionValue(name, value)
+    found: list[tuple[float, FloatArray]] = []
+
+    def improving(event: highspy.cb.HighsCallbackEvent) -> None:  # type: ignore[name-defined]
+        vec = np.array(event.data_out.mip_solution, dtype=np.float64)
+        if len(vec) == model.num_cols:
+            found.append((float(model.cost @ vec + model.offset), vec))
+
+    last_report = [0.0]
+
+    def report(event: highspy.cb.HighsCallbackEvent) -> None:  # type: ignore[name-defined]
+        now = time.perf_counter()
+        if now - last_report[0] < 0.5:
+            return
+        last_report[0] = now
+        out = event.data_out
+        primal = min(best_obj, float(out.mip_primal_bound))
+        bound = max(lower_bound, float(out.mip_dual_bound))
+        if np.isfinite(primal) and primal > 0:
+            progress(SolveProgress(0.75, f"Proving optimality: best plan within "
+                                         f"{max(0.0, (primal - bound) / primal):.3%}"))
+
+    h = solver.h
+    h.cbMipImprovingSolution.subscribe(improving)
+    h.cbMipInterrupt.subscribe(report)
+    if best is not None:
+        h.setSolution(_solution(best))
+    try:
+        status, mip = solver.run(gap=gap)
+    finally:
+        h.setOptionValue("presolve", "off")
+        h.cbMipImprovingSolution.unsubscribe(improving)
+        h.cbMipInterrupt.unsubscribe(report)
+    bound = max(lower_bound, solver.mip_bound()) if np.isfinite(solver.mip_bound()) \
+        else lower_bound
+    # Every candidate's cost is re-added from its own vector: HiGHS may hand back the
+    # injected start rather than its better incumbent (highspy 1.16).
     if mip is not None:
-        mip_obj = float(model.cost @ mip + model.offset)
-        if mip_obj < best_obj:
-            best, best_obj = mip, mip_obj
+        found.append((float(model.cost @ mip + model.offset), mip))
+    for obj, vec in found:
+        if obj < best_obj:
+            best, best_obj = vec, obj
     if best is None:
         return None
     stopped = _stopped_status(status, solver.cancel)
     if stopped is not None:
         return _Outcome(best, stopped, bound)
-    if status == _HS.kOptimal:
-        return _Outcome(best, SolveStatus.OPTIMAL, bound)
+    if best_obj - bound <= gap * max(abs(best_obj), 1.0):
+        return _Outcome(best, SolveStatus.OPTIMAL, min(bound, best_obj))
     return _Outcome(best, SolveStatus.FEASIBLE, bound)
+
+
+# The repair above already gives a plan within a fraction of a percent; the MILP's job is
+# the bound. HiGHS's root heuristics (sub-MIPs: RINS, RENS) spent 40 s of 54 s on
+# frontier_lab looking for a plan it already had.
+_MIP_OPTIONS: dict[str, object] = {
+    "mip_heuristic_effort": 0.0,
+    "mip_heuristic_run_rins": False,
+    "mip_heuristic_run_rens": False,
+    "mip_heuristic_run_root_reduced_cost": False,
+    "mip_heuristic_run_feasibility_jump": False,
+}
+
+
+def _solution(values: FloatArray) -> highspy.HighsSolution:
+    sol = highspy.HighsSolution()
+    sol.col_value = values.tolist()
+    sol.value_valid = True
+    return sol
 
 
 def _arrays(model: Model, sol: FloatArray) -> PlanArrays:

@@ -281,22 +281,103 @@ def define_share(b: _Builder, d: ModelData, ix: ModelIndex) -> None:
 def define_cutover(b: _Builder, d: ModelData, ix: ModelIndex) -> None:
     """g_s(t) - g_s(t-1) <= V_s / cutover_weeks (g_s(-1) = 0), cutover_weeks >= 2.
 
+    By the balance, g_s(t) = V_s - inc[s,t] - u[s,t], so each row is written with the
+    stream's own four columns instead of every alternative's (far sparser, same rows):
+    n(t-1) - n(t) <= step with n = inc + u, and V_s - n(0) <= step in week 0.
     With cutover_weeks = 1 the limit is V_s, which the balance already implies.
     """
     limited = np.flatnonzero(d.cutover >= 2)
     if len(limited) == 0:
         return
-    row_of_stream = np.full(d.S, -1, dtype=np.int64)
-    row_of_stream[limited] = np.arange(len(limited))
+    H = d.H
     step = d.volume[limited] / d.cutover[limited]
-    first = b.rows(-np.inf, np.repeat(step, d.H), len(limited) * d.H)
-    x_stream = d.pair_stream[ix.x_pair]
-    keep = row_of_stream[x_stream] >= 0
-    cols = np.arange(ix.x.start, ix.x.stop)[keep]
-    base = first + row_of_stream[x_stream[keep]] * d.H + ix.x_t[keep]
-    b.entries(base, cols, 1.0)  # + g(t) in row t
-    nxt = ix.x_t[keep] + 1 < d.H
-    b.entries(base[nxt] + 1, cols[nxt], -1.0)  # - g(t) in row t + 1
+    t = np.tile(np.arange(H, dtype=np.int64), len(limited))
+    upper = np.repeat(step, H)
+    upper[t == 0] -= d.volume[limited]
+    first = b.rows(-np.inf, upper, len(limited) * H)
+    row_of_stream = np.full(d.S, -1, dtype=np.int64)
+    row_of_stream[limited] = first + np.arange(len(limited)) * H
+    # u: -u(t) in row t, +u(t) in row t + 1
+    u_s = np.repeat(limited, H)
+    u_cols = ix.u.start + u_s * H + t
+    rows = row_of_stream[u_s] + t
+    b.entries(rows, u_cols, -1.0)
+    nxt = t + 1 < H
+    b.entries(rows[nxt] + 1, u_cols[nxt], 1.0)
+    # inc: the same
+    keep = row_of_stream[ix.inc_s] >= 0
+    inc_cols = np.arange(ix.inc.start, ix.inc.stop)[keep]
+    inc_t = ix.inc_t[keep]
+    rows = row_of_stream[ix.inc_s[keep]] + inc_t
+    b.entries(rows, inc_cols, -1.0)
+    nxt = inc_t + 1 < H
+    b.entries(rows[nxt] + 1, inc_cols[nxt], 1.0)
+
+
+def define_exit_ramp(b: _Builder, d: ModelData, ix: ModelIndex) -> None:
+    """A valid inequality (no plan is cut off) that tightens the exit-week relaxation.
+
+    If contract c ends at week e, its vendor does nothing in week e, so by the cutover
+    limit a stream s still on it in week t < e can hand over at most ``step_s`` per
+    week: inc[s,t] <= step_s * (e - t) + u[s,e]. With R[c,t] = sum_{t' >= t} a[c,t']
+    (= e - t for a plan) and Ucum[s,t] = sum_{t' > t} u[s,t'] (>= u[s,e]):
+
+        inc[s,t] <= step_s * R[c,t] + Ucum[s,t]  (+ V_s * a[c,H-1] when the contract
+        may run to the horizon, where no week e exists to hand over by).
+
+    The relaxation otherwise lets a fractional exit week follow the cutover ramp
+    (a[c,t] = inc/V), as if a contract could end a little each week.
+    """
+    if len(ix.a_c) == 0:
+        return
+    H = d.H
+    lo = np.array([t.lo for t in d.terms], dtype=np.int64)
+    hi = np.array([t.L for t in d.terms], dtype=np.int64)
+    has_alt = np.zeros(d.S, dtype=bool)
+    has_alt[d.pair_stream] = True
+    c_of_inc = d.stream_contract[ix.inc_s]
+    sel = ((ix.contract_a[c_of_inc] >= 0) & (ix.inc_t >= lo[c_of_inc])
+           & (d.cutover[ix.inc_s] >= 2) & has_alt[ix.inc_s])
+    if not sel.any():
+        return
+    # R[c, t] <= a[c, t] + R[c, t + 1] for every a column
+    n_a = len(ix.a_c)
+    r_cols = b.cols(np.zeros(n_a), 0.0, np.inf)
+    first = b.rows(-np.inf, 0.0, n_a)
+    k = np.arange(n_a)
+    b.entries(first + k, r_cols.start + k, 1.0)
+    b.entries(first + k, ix.a.start + k, -1.0)
+    more = ix.a_t + 1 < hi[ix.a_c]
+    b.entries((first + k)[more], (r_cols.start + k + 1)[more], -1.0)
+    # Ucum[s, t] <= u[s, t + 1] + Ucum[s, t + 1] over the selected inc weeks of each stream
+    inc_k = np.flatnonzero(sel)
+    s_k, t_k = ix.inc_s[inc_k], ix.inc_t[inc_k]
+    n = len(inc_k)
+    uc = b.cols(np.zeros(n), 0.0, np.inf)
+    first = b.rows(-np.inf, 0.0, n)
+    k = np.arange(n)
+    b.entries(first + k, uc.start + k, 1.0)
+    nxt = t_k + 1 < H
+    b.entries((first + k)[nxt], ix.u.start + s_k[nxt] * H + t_k[nxt] + 1, -1.0)
+    chained = np.zeros(n, dtype=bool)
+    chained[:-1] = (s_k[1:] == s_k[:-1]) & (t_k[1:] == t_k[:-1] + 1)
+    b.entries((first + k)[chained], uc.start + k[chained] + 1, -1.0)
+    # later u of weeks past the stream's last inc week, not covered by the chain
+    last = ~chained
+    extra_s, extra_from = s_k[last], t_k[last] + 2
+    item, week = _ragged(extra_from, np.full(len(extra_from), H, dtype=np.int64))
+    b.entries((first + k[last])[item], ix.u.start + extra_s[item] * H + week, -1.0)
+    # the cut itself
+    c_k = d.stream_contract[s_k]
+    step = d.volume[s_k] / d.cutover[s_k]
+    first = b.rows(-np.inf, 0.0, n)
+    rows = first + k
+    b.entries(rows, ix.inc.start + inc_k, 1.0)
+    b.entries(rows, r_cols.start + (ix.contract_a[c_k] - ix.a.start) + t_k - lo[c_k], -step)
+    b.entries(rows, uc.start + k, -1.0)
+    to_horizon = hi[c_k] == H
+    last_a = ix.contract_a[c_k] + (hi[c_k] - lo[c_k]) - 1
+    b.entries(rows[to_horizon], last_a[to_horizon], -d.volume[s_k[to_horizon]])
 
 
 def define_contract_running(b: _Builder, d: ModelData, ix: ModelIndex) -> None:
@@ -359,6 +440,7 @@ RULES: tuple[Callable[[_Builder, ModelData, ModelIndex], None], ...] = (
     define_share,
     define_cutover,
     define_contract_running,
+    define_exit_ramp,
     define_commitment,
 )
 

@@ -1,7 +1,8 @@
-"""Hostile and broken files: a one-line reason, never a traceback, within 5 s.
+"""Hostile and broken files: a one-line reason, never a traceback, never a hang.
 
-Every file is built here, in code. Each test also bounds the time taken, since "refused
-after a minute" is as bad as a crash for someone waiting on the app.
+Every file is built here, in code. Each test also has a hang guard (a generous bound, far
+above the ~1 s these take, so a loaded CI machine cannot make it flaky): a bomb that
+expands for minutes is as bad as a crash. Speed itself is measured by bench/bench_import.py.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ from tests.fixtures.workbooks import (
     write_xlsx,
 )
 
-LIMIT_SECONDS = 5.0
+LIMIT_SECONDS = 60.0  # hang guard, not a speed goal
 REPO = Path(__file__).resolve().parents[2]
 
 
