@@ -1,8 +1,11 @@
 """Benchmark the optimiser on generated workbooks: prints import, build, solve, export and
-total time, peak memory, LP bound, gap and variable count.  Usage: bench_solve.py [S M L]"""
+total time, peak memory, LP bound, gap and variable count.
+
+Usage: bench_solve.py [S M L] [--time-limit SECONDS] [--seed N]"""
 
 from __future__ import annotations
 
+import argparse
 import resource
 import sys
 import tempfile
@@ -17,16 +20,21 @@ from planner.solve import solve
 from sample_contracts.generator import preset, write_workbook
 
 
-def main(names: list[str]) -> None:
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sizes", nargs="*", default=["S", "M"], choices=["S", "M", "L"])
+    parser.add_argument("--time-limit", type=float, default=None)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
     tmp = Path(tempfile.mkdtemp())
-    for name in names or ["S", "M"]:
-        path = write_workbook(preset(name, seed=1), tmp / f"{name}.xlsx")
+    for name in args.sizes:
+        path = write_workbook(preset(name, seed=args.seed), tmp / f"{name}.xlsx")
         t0 = time.perf_counter()
         ds = load_dataset(path)
         t1 = time.perf_counter()
         model = build_model(build_data(ds))
         t2 = time.perf_counter()
-        plan = solve(ds)
+        plan = solve(ds, time_limit=args.time_limit)
         t3 = time.perf_counter()
         write_plan_xlsx(tmp / f"{name}-plan.xlsx", plan)
         t4 = time.perf_counter()
@@ -34,7 +42,8 @@ def main(names: list[str]) -> None:
         print(f"{name}: vars {model.num_cols:,} rows {model.num_rows:,} binaries "
               f"{model.num_integer} | import {t1 - t0:.2f}s build {t2 - t1:.2f}s solve "
               f"{t3 - t2:.2f}s export {t4 - t3:.2f}s total {t4 - t0:.2f}s | peak {peak:.0f} MiB"
-              f" | cost {plan.total_cost:,.2f} bound {plan.bound:,.2f} gap {plan.gap:.4%} "
+              f" | cost {plan.total_cost:,.2f} LP bound {plan.lp_bound or 0:,.2f} "
+              f"bound {plan.bound:,.2f} gap {plan.gap:.4%} "
               f"status {plan.status.value}", flush=True)
 
 

@@ -43,6 +43,7 @@ class SolveInfo:
     fastest_feasible: bool | None = None
     shortages: tuple[Shortage, ...] = ()
     notes: tuple[str, ...] = ()
+    lp_bound: float | None = None
 
 
 def completion_week(inc: FloatArray) -> int:
@@ -291,6 +292,7 @@ def assemble(d: ModelData, arrays: PlanArrays, info: SolveInfo) -> PlanResult:
         bound=bound,
         gap=gap,
         solve_seconds=info.seconds,
+        lp_bound=info.lp_bound,
         completion_week=completion_week(arr.inc),
         costs=costs,
         allocation=alloc,

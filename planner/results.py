@@ -112,6 +112,7 @@ class PlanResult:
     shortages: list[Shortage] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # plain-words remarks for the user
     source_name: str = ""
+    lp_bound: float | None = None  # the LP relaxation's cost (first bound), when solved
 
     @property
     def completion_date(self) -> date:

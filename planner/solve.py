@@ -109,6 +109,7 @@ class _Outcome:
     solution: FloatArray
     status: SolveStatus
     bound: float
+    lp_bound: float | None = None
 
 
 class _Solver:
@@ -286,15 +287,17 @@ def _minimise_cost(solver: _Solver, gap: float, progress: ProgressFn) -> _Outcom
     lower_bound = solver.objective()
     lp_seconds = time.perf_counter() - lp_started
     if len(solver.int_cols) == 0:
-        return _Outcome(relaxed, SolveStatus.OPTIMAL, lower_bound)
+        return _Outcome(relaxed, SolveStatus.OPTIMAL, lower_bound, lower_bound)
 
     progress(SolveProgress(0.6, "Rounding exit weeks and vendor engagements"))
     best, best_obj = _repair(solver, relaxed, lower_bound, gap, max(2.0, 1.5 * lp_seconds),
                              progress)
     if best is not None and best_obj - lower_bound <= gap * max(abs(best_obj), 1.0):
-        return _Outcome(best, SolveStatus.OPTIMAL, lower_bound)
+        return _Outcome(best, SolveStatus.OPTIMAL, lower_bound, lower_bound)
     if solver.cancel.cancelled:
-        return None if best is None else _Outcome(best, SolveStatus.CANCELLED, lower_bound)
+        if best is None:
+            return None
+        return _Outcome(best, SolveStatus.CANCELLED, lower_bound, lower_bound)
 
     progress(SolveProgress(0.7, "Proving optimality (branch and bound)"))
     solver.set_integer(True)
@@ -346,16 +349,16 @@ def _minimise_cost(solver: _Solver, gap: float, progress: ProgressFn) -> _Outcom
         return None
     stopped = _stopped_status(status, solver.cancel)
     if stopped is not None:
-        return _Outcome(best, stopped, bound)
+        return _Outcome(best, stopped, bound, lower_bound)
     if best_obj - bound <= gap * max(abs(best_obj), 1.0):
-        return _Outcome(best, SolveStatus.OPTIMAL, min(bound, best_obj))
-    return _Outcome(best, SolveStatus.FEASIBLE, bound)
+        return _Outcome(best, SolveStatus.OPTIMAL, min(bound, best_obj), lower_bound)
+    return _Outcome(best, SolveStatus.FEASIBLE, bound, lower_bound)
 
 
 # The repair above already gives a plan within a fraction of a percent; the MILP's job is
 # the bound. HiGHS's root heuristics (sub-MIPs: RINS, RENS) spent 40 s of 54 s on
 # frontier_lab looking for a plan it already had.
-_MIP_OPTIONS: dict[str, object] = {
+_MIP_OPTIONS: dict[str, bool | float] = {
     "mip_heuristic_effort": 0.0,
     "mip_heuristic_run_rins": False,
     "mip_heuristic_run_rens": False,
@@ -514,14 +517,17 @@ def solve(
         notes.append("Stopped before the optimiser found a plan: showing the naive plan.")
         arrays = naive_arrays(data)
         bound = 0.0
+        lp_bound = None
     else:
         status = outcome.status
         arrays = _arrays(model, outcome.solution)
-        bound = outcome.bound - _tie_break_cost(model, outcome.solution)
+        tie_break = _tie_break_cost(model, outcome.solution)
+        bound = outcome.bound - tie_break
+        lp_bound = None if outcome.lp_bound is None else outcome.lp_bound - tie_break
     report(SolveProgress(0.95, "Building result tables"))
     info = SolveInfo(status=status, bound=bound, seconds=time.perf_counter() - started,
                      mode=mode, fastest_feasible=fastest_feasible, shortages=tuple(shortages),
-                     notes=tuple(notes))
+                     notes=tuple(notes), lp_bound=lp_bound)
     result = assemble(data, arrays, info)
     report(SolveProgress(1.0, "Done"))
     return result
