@@ -28,7 +28,7 @@ from reportlab.platypus import (
 )
 
 from planner import schema
-from planner.domain import Dataset
+from planner.domain import Dataset, Mode
 from planner.report import charts
 from planner.report.charts import UNSERVED, GanttRow, Look, VendorPalette
 from planner.report.fonts import FontSet
@@ -113,10 +113,16 @@ def headline(ctx: Context) -> str:
         a = plan.allocation
         last = a[a.exited.astype(bool) & (a.week == plan.horizon_weeks - 1)] if not a.empty \
             else a
+        streams = last.stream_id.nunique() if len(last) else 0
+        tasks = number(float(last.tasks.sum()) if len(last) else 0.0)
+        if plan.mode is Mode.CHEAPEST and plan.fastest_feasible is None:
+            # cheapest mode never tried to exit fully: say what it chose, not "no exit"
+            return (f"The cheapest plan keeps {streams} stream(s), {tasks} tasks/week, with "
+                    f"{who} to the end of the {plan.horizon_weeks}-week horizon; plan in "
+                    "fastest mode for the earliest full exit, if one exists")
         return (f"No full exit from {who} within the {plan.horizon_weeks}-week horizon: "
-                f"{last.stream_id.nunique() if len(last) else 0} stream(s), "
-                f"{number(float(last.tasks.sum()) if len(last) else 0.0)} tasks/week, are "
-                "still there in the last planned week")
+                f"{streams} stream(s), {tasks} tasks/week, are still there in the last "
+                "planned week")
     text = f"Full exit from {who} by {done}, {plan.completion_week} weeks"
     if plan.costs.unserved_tasks > 1e-6:
         text += f", leaving {number(plan.costs.unserved_tasks)} tasks unserved"

@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -376,3 +377,42 @@ def test_report_on_fastest_mode_without_full_exit(tmp_path: Path) -> None:
     body = flat(pdf_text(write_report(tmp_path / "c.pdf", plan, dataset)))
     assert "A full exit is not possible" in body
     assert flat(plan.shortages[0].message) in body
+
+
+def _headline_of(plan: PlanResult, dataset: Dataset) -> str:
+    from planner.report import sections
+    from planner.report.layout import make_styles
+
+    fonts = load_fonts()
+    ctx = sections.Context(plan=plan, dataset=dataset, baseline=None, fonts=fonts,
+                           styles=make_styles(fonts), width=500.0, height=700.0, title="t",
+                           generated=date(2026, 1, 1))
+    return sections.headline(ctx)
+
+
+def test_headline_says_the_cheapest_plan_chose_to_stay() -> None:
+    """Incumbent at $50 < Turing at $60 and the contract outlasts the 10-week horizon: the
+    cheapest plan stays by choice, which is not 'no full exit is possible'."""
+    from planner.solve import solve
+    from tests.planner.builders import one_stream, week
+
+    ds = one_stream(contract={"end_date": week(30)}, offers=[{"unit_price": 60.0}])
+    cheap = solve(ds, mode="cheapest")
+    assert cheap.completion_week == 10
+    text = _headline_of(cheap, ds)
+    assert text.startswith("The cheapest plan keeps 1 stream(s), 100 tasks/week")
+    assert "fastest mode" in text
+    fast = solve(ds, mode="fastest")
+    assert fast.fastest_feasible and fast.completion_week == 0
+    assert _headline_of(fast, ds).startswith("Full exit from Scale AI by")
+
+
+def test_headline_says_no_full_exit_when_fastest_finds_none() -> None:
+    """No alternative offers the skill: fastest mode falls back and says so."""
+    from planner.solve import solve
+    from tests.planner.builders import one_stream, week
+
+    ds = one_stream(contract={"end_date": week(30)}, offers=[{"skill": "image"}])
+    fast = solve(ds, mode="fastest")
+    assert fast.fastest_feasible is False
+    assert _headline_of(fast, ds).startswith("No full exit from Scale AI within the 10-week")
