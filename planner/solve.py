@@ -23,7 +23,7 @@ import numpy as np
 
 from planner.assemble import TASK_EPS, PlanArrays, SolveInfo, assemble, unserved_reason
 from planner.domain import Dataset, Mode
-from planner.model.build import Model, build_model
+from planner.model.build import Model, build_model, share_can_bind
 from planner.model.data import FloatArray, ModelData, build_data
 from planner.results import PlanResult, Shortage, SolveStatus
 
@@ -160,6 +160,8 @@ class _Solver:
         h = self.h
         if self.deadline_at is not None:
             h.setOptionValue("time_limit", max(0.01, self.deadline_at - time.perf_counter()))
+        else:
+            h.setOptionValue("time_limit", highspy.kHighsInf)
         if gap is not None:
             h.setOptionValue("mip_rel_gap", gap)
         with self.cancel.watching(h):
@@ -220,22 +222,24 @@ def _fractional_contracts(model: Model, relaxed: FloatArray) -> list[int]:
 
 
 def _repair(solver: _Solver, relaxed: FloatArray, lower_bound: float, gap: float,
-            budget: float, progress: ProgressFn) -> tuple[FloatArray | None, float]:
+            progress: ProgressFn, max_tries: int = 12) -> tuple[FloatArray | None, float]:
     """Rounding and repair: the best plan from warm LP re-solves with the binaries fixed.
 
     Tries the three global roundings of :func:`_exit_roundings`, then, one contract at a
     time, the other readings of that contract's exit week. Stops once the plan is proven
-    within ``gap`` of ``lower_bound`` or after ``budget`` seconds.
+    within ``gap`` of ``lower_bound`` or after ``max_tries`` LPs (a count, not a time, so
+    the same workbook always gives the same plan).
     """
     model, ints = solver.model, solver.int_cols
     ix = model.index
-    stop_at = time.perf_counter() + budget
+    tries = 0
     best: FloatArray | None = None
     best_obj = np.inf
     best_fix: FloatArray | None = None
 
     def attempt(fix: FloatArray) -> bool:
-        nonlocal best, best_obj, best_fix
+        nonlocal best, best_obj, best_fix, tries
+        tries += 1
         solver.set_bounds(ints, fix, fix)
         status, sol = solver.run()
         if sol is not None and status == _HS.kOptimal:
@@ -244,8 +248,7 @@ def _repair(solver: _Solver, relaxed: FloatArray, lower_bound: float, gap: float
                 best, best_obj, best_fix = sol, obj, fix.copy()
         elif _stopped_status(status, solver.cancel) is not None:
             return False
-        return best_obj - lower_bound > gap * max(abs(best_obj), 1.0) \
-            and time.perf_counter() < stop_at
+        return best_obj - lower_bound > gap * max(abs(best_obj), 1.0) and tries < max_tries
 
     roundings = _exit_roundings(model, relaxed, ints)
     go_on = True
@@ -272,12 +275,13 @@ def _repair(solver: _Solver, relaxed: FloatArray, lower_bound: float, gap: float
     return best, best_obj
 
 
-def _minimise_cost(solver: _Solver, gap: float, progress: ProgressFn) -> _Outcome | None:
-    """LP bound, rounding and repair on warm LPs, then MILP only if the gap is not proven."""
+def _minimise_cost(solver: _Solver, gap: float, progress: ProgressFn,
+                   prove: bool = True) -> _Outcome | None:
+    """LP bound, rounding and repair on warm LPs, then MILP only if the gap is not proven
+    (and ``prove``)."""
     model = solver.model
     solver.set_integer(False)
     progress(SolveProgress(0.35, "Solving the LP relaxation"))
-    lp_started = time.perf_counter()
     status, relaxed = solver.run()
     if relaxed is None or status not in (_HS.kOptimal,):
         stopped = _stopped_status(status, solver.cancel)
@@ -285,15 +289,15 @@ def _minimise_cost(solver: _Solver, gap: float, progress: ProgressFn) -> _Outcom
             return None
         raise RuntimeError(f"LP relaxation failed: {solver.h.modelStatusToString(status)}")
     lower_bound = solver.objective()
-    lp_seconds = time.perf_counter() - lp_started
     if len(solver.int_cols) == 0:
         return _Outcome(relaxed, SolveStatus.OPTIMAL, lower_bound, lower_bound)
 
     progress(SolveProgress(0.6, "Rounding exit weeks and vendor engagements"))
-    best, best_obj = _repair(solver, relaxed, lower_bound, gap, max(2.0, 1.5 * lp_seconds),
-                             progress)
+    best, best_obj = _repair(solver, relaxed, lower_bound, gap, progress)
     if best is not None and best_obj - lower_bound <= gap * max(abs(best_obj), 1.0):
         return _Outcome(best, SolveStatus.OPTIMAL, lower_bound, lower_bound)
+    if not prove and best is not None:
+        return _Outcome(best, SolveStatus.FEASIBLE, lower_bound, lower_bound)
     if solver.cancel.cancelled:
         if best is None:
             return None
@@ -409,6 +413,11 @@ class _FullExit:
         self.solver.set_bounds(ints, np.ones(len(ints)), np.ones(len(ints)))
         self.tolerance = 1e-6 * max(1.0, model.data.total_volume)
         self.unserved: FloatArray | None = None
+        self._capacity = model.data.offer_capacity.copy()
+
+    def set_capacity(self, capacity: FloatArray) -> None:
+        _apply_capacity(self.solver.h, self.model, self._capacity, capacity)
+        self._capacity = capacity.copy()
 
     def feasible(self, week: int) -> bool:
         ix = self.model.index
@@ -471,66 +480,252 @@ def solve(
     A cancelled or timed-out solve returns the best plan found, marked as such; when no
     plan exists yet it returns the naive baseline plan, marked the same way.
     """
-    started = time.perf_counter()
-    mode = Mode(mode) if mode is not None else dataset.settings.mode
-    gap = DEFAULT_GAP if gap is None else gap
-    cancel = cancel or CancelToken()
     report = progress or (lambda _p: None)
-    deadline_at = started + time_limit if time_limit else None
-
     report(SolveProgress(0.0, "Building the model"))
-    data = build_data(dataset, deadline)
-    model = build_model(data)
+    session = PlanSession(dataset, deadline)
+    model = session.model
     report(SolveProgress(0.1, f"Model: {model.num_cols:,} variables, {model.num_rows:,} rows, "
                               f"{model.num_integer} binaries"))
-    solver = _Solver(model, cancel, deadline_at)
-    fastest_feasible: bool | None = None
-    shortages: list[Shortage] = []
-    notes: list[str] = []
-    try:
-        if mode is Mode.FASTEST:
-            week = _earliest_full_exit(model, cancel, deadline_at, report)
-            if week is None:
-                fastest_feasible = False
-                full = _FullExit(model, cancel, deadline_at)
-                full.feasible(data.H - 1)
-                assert full.unserved is not None
-                shortages = _shortages(data, full.unserved)
-                notes.append("No full exit with zero unserved work exists within the horizon; "
-                             "showing the cheapest plan instead.")
-            else:
-                fastest_feasible = True
-                ix = model.index
-                closed = _completion_cols(model, week)
-                solver.set_bounds(closed, np.zeros(len(closed)), np.zeros(len(closed)))
-                u_cols = np.arange(ix.u.start, ix.u.stop)
-                solver.set_bounds(u_cols, np.zeros(len(u_cols)), np.zeros(len(u_cols)))
-                notes.append(f"Earliest full exit: week {week} "
-                             f"({dataset.settings.week_start(week).isoformat()}).")
-        outcome = _minimise_cost(solver, gap, report)
-    except SolveCancelled:
-        outcome = None
-    if outcome is None:
-        from planner.baseline import naive_arrays
+    return session.plan(mode, time_limit=time_limit, gap=gap, progress=report, cancel=cancel)
 
-        status = SolveStatus.CANCELLED if cancel.cancelled else SolveStatus.TIME_LIMIT
-        notes.append("Stopped before the optimiser found a plan: showing the naive plan.")
-        arrays = naive_arrays(data)
-        bound = 0.0
-        lp_bound = None
-    else:
-        status = outcome.status
-        arrays = _arrays(model, outcome.solution)
-        tie_break = _tie_break_cost(model, outcome.solution)
-        bound = outcome.bound - tie_break
-        lp_bound = None if outcome.lp_bound is None else outcome.lp_bound - tie_break
-    report(SolveProgress(0.95, "Building result tables"))
-    info = SolveInfo(status=status, bound=bound, seconds=time.perf_counter() - started,
-                     mode=mode, fastest_feasible=fastest_feasible, shortages=tuple(shortages),
-                     notes=tuple(notes), lp_bound=lp_bound)
-    result = assemble(data, arrays, info)
-    report(SolveProgress(1.0, "Done"))
-    return result
+
+class PlanSession:
+    """One model, many plans: re-plans warm from the last basis.
+
+    For features that plan many variants of one workbook (price of speed, levers, ramp
+    risk): :meth:`plan` with a required completion week, or :meth:`update` with a dataset
+    whose vendor capacity, onboarding or ramp changed, re-solves from the previous LP
+    basis instead of from scratch. Any other change rebuilds the model (still correct,
+    just cold). Not thread-safe: one session per thread or process.
+    """
+
+    def __init__(self, dataset: Dataset, deadline: date | None = None) -> None:
+        self.deadline = deadline
+        self._load(dataset, build_data(dataset, deadline))
+
+    def _load(self, dataset: Dataset, data: ModelData) -> None:
+        self.dataset = dataset
+        self.data = data
+        self.model = build_model(data)
+        self.solver = _Solver(self.model, CancelToken(), None)
+        self._full_exit: _FullExit | None = None
+        self._capacity = data.offer_capacity.copy()
+
+    # --- variants ------------------------------------------------------------------
+
+    def update(self, dataset: Dataset) -> bool:
+        """Switch to ``dataset``; True if warm (only capacity over time changed)."""
+        data = build_data(dataset, self.deadline)
+        if not self._capacity_only_change(data):
+            self._load(dataset, data)
+            return False
+        self._set_capacity(data.offer_capacity)
+        self.dataset = dataset
+        self.data = data
+        self.model.data = data
+        if self._full_exit is not None:
+            self._full_exit.set_capacity(data.offer_capacity)
+        return True
+
+    def _capacity_only_change(self, new: ModelData) -> bool:
+        old = self.data
+        same = (
+            old.H == new.H and old.terms == new.terms
+            and np.array_equal(old.pair_stream, new.pair_stream)
+            and np.array_equal(old.pair_offer, new.pair_offer)
+            and np.array_equal(old.offer_vendor, new.offer_vendor)
+            and np.array_equal(old.volume, new.volume)
+            and np.array_equal(old.stream_price, new.stream_price)
+            and np.array_equal(old.cutover, new.cutover)
+            and np.array_equal(old.inc_weeks, new.inc_weeks)
+            and np.array_equal(old.offer_price, new.offer_price)
+            and np.array_equal(old.setup_fee, new.setup_fee)
+            and np.array_equal(old.max_share, new.max_share)
+            and old.dataset.settings.unserved_penalty == new.dataset.settings.unserved_penalty
+        )
+        if not same:
+            return False
+        # x columns exist only from each pair's first week with capacity
+        if np.any(new.pair_start < old.pair_start):
+            return False
+        # share rows exist only where the cap could bind under the old capacity
+        return bool(np.array_equal(share_can_bind(old), share_can_bind(new)))
+
+    def _set_capacity(self, capacity: FloatArray) -> None:
+        _apply_capacity(self.solver.h, self.model, self._capacity, capacity)
+        self._capacity = capacity.copy()
+
+    # --- planning ------------------------------------------------------------------
+
+    def plan(
+        self,
+        mode: Mode | str | None = None,
+        *,
+        time_limit: float | None = None,
+        gap: float | None = None,
+        progress: ProgressFn | None = None,
+        cancel: CancelToken | None = None,
+        prove: bool = True,
+    ) -> PlanResult:
+        """The plan in ``mode`` (default: the workbook's). With ``prove=False`` no branch
+        and bound runs: the plan from the LP and its repair, with its proven gap (fast and
+        deterministic; for many re-plans)."""
+        started = time.perf_counter()
+        mode = Mode(mode) if mode is not None else self.dataset.settings.mode
+        gap = DEFAULT_GAP if gap is None else gap
+        cancel = cancel or CancelToken()
+        report = progress or (lambda _p: None)
+        deadline_at = started + time_limit if time_limit else None
+        data, solver = self.data, self.solver
+        solver.cancel, solver.deadline_at = cancel, deadline_at
+        self._reset_bounds()
+        fastest_feasible: bool | None = None
+        shortages: list[Shortage] = []
+        notes: list[str] = []
+        try:
+            if mode is Mode.FASTEST:
+                week = self.earliest_full_exit(cancel, deadline_at, report)
+                if week is None:
+                    fastest_feasible = False
+                    full = self._full_exit_check(cancel, deadline_at)
+                    full.feasible(data.H - 1)
+                    assert full.unserved is not None
+                    shortages = _shortages(data, full.unserved)
+                    notes.append("No full exit with zero unserved work exists within the "
+                                 "horizon; showing the cheapest plan instead.")
+                else:
+                    fastest_feasible = True
+                    self._require_completion(week)
+                    notes.append(f"Earliest full exit: week {week} "
+                                 f"({self.dataset.settings.week_start(week).isoformat()}).")
+            outcome = _minimise_cost(solver, gap, report, prove)
+        except SolveCancelled:
+            outcome = None
+        return self._result(outcome, mode, cancel, started, fastest_feasible, shortages,
+                            notes, report)
+
+    def plan_by(
+        self,
+        week: int,
+        *,
+        time_limit: float | None = None,
+        gap: float | None = None,
+        progress: ProgressFn | None = None,
+        cancel: CancelToken | None = None,
+        prove: bool = True,
+    ) -> PlanResult | None:
+        """The cheapest plan that completes by ``week`` (no exited-vendor work from that
+        week on) with no unserved task; None when there is none."""
+        started = time.perf_counter()
+        cancel = cancel or CancelToken()
+        report = progress or (lambda _p: None)
+        deadline_at = started + time_limit if time_limit else None
+        self.solver.cancel, self.solver.deadline_at = cancel, deadline_at
+        try:
+            if not self._full_exit_check(cancel, deadline_at).feasible(week):
+                return None
+        except SolveCancelled:
+            return None
+        self._reset_bounds()
+        self._require_completion(week)
+        try:
+            outcome = _minimise_cost(self.solver, DEFAULT_GAP if gap is None else gap, report,
+                                     prove)
+        except SolveCancelled:
+            outcome = None
+        if outcome is None:
+            return None
+        return self._result(outcome, Mode.CHEAPEST, cancel, started, None, [],
+                            [f"Required to complete by week {week}."], report)
+
+    def earliest_full_exit(self, cancel: CancelToken | None = None,
+                           deadline_at: float | None = None,
+                           report: ProgressFn | None = None) -> int | None:
+        """Smallest W <= H-1 with a plan that leaves no work unserved and no exited-vendor
+        work from week W on; None if there is none. Feasibility is monotone in W."""
+        H = self.data.H
+        report = report or (lambda _p: None)
+        if H < 1:
+            return None
+        check = self._full_exit_check(cancel or CancelToken(), deadline_at)
+        report(SolveProgress(0.15, f"Checking that a full exit by week {H - 1} is possible"))
+        if not check.feasible(H - 1):
+            return None
+        lo, hi = 0, H - 1  # hi feasible
+        steps = 0
+        while lo < hi:
+            mid = (lo + hi) // 2
+            steps += 1
+            report(SolveProgress(min(0.3, 0.15 + 0.02 * steps),
+                                 f"Searching the earliest full exit: week {mid}?"))
+            if check.feasible(mid):
+                hi = mid
+            else:
+                lo = mid + 1
+        return hi
+
+    def _full_exit_check(self, cancel: CancelToken, deadline_at: float | None) -> _FullExit:
+        if self._full_exit is None:
+            self._full_exit = _FullExit(self.model, cancel, deadline_at)
+        self._full_exit.solver.cancel = cancel
+        self._full_exit.solver.deadline_at = deadline_at
+        return self._full_exit
+
+    def _reset_bounds(self) -> None:
+        ix = self.model.index
+        cols = np.concatenate([np.arange(ix.inc.start, ix.inc.stop),
+                               np.arange(ix.u.start, ix.u.stop)])
+        self.solver.set_bounds(cols, self.model.lower[cols], self.model.upper[cols])
+
+    def _require_completion(self, week: int) -> None:
+        ix = self.model.index
+        closed = _completion_cols(self.model, week)
+        self.solver.set_bounds(closed, np.zeros(len(closed)), np.zeros(len(closed)))
+        u_cols = np.arange(ix.u.start, ix.u.stop)
+        self.solver.set_bounds(u_cols, np.zeros(len(u_cols)), np.zeros(len(u_cols)))
+
+    def _result(self, outcome: _Outcome | None, mode: Mode, cancel: CancelToken,
+                started: float, fastest_feasible: bool | None, shortages: list[Shortage],
+                notes: list[str], report: ProgressFn) -> PlanResult:
+        data, model = self.data, self.model
+        if outcome is None:
+            from planner.baseline import naive_arrays
+
+            status = SolveStatus.CANCELLED if cancel.cancelled else SolveStatus.TIME_LIMIT
+            notes.append("Stopped before the optimiser found a plan: showing the naive plan.")
+            arrays = naive_arrays(data)
+            bound = 0.0
+            lp_bound = None
+        else:
+            status = outcome.status
+            arrays = _arrays(model, outcome.solution)
+            tie_break = _tie_break_cost(model, outcome.solution)
+            bound = outcome.bound - tie_break
+            lp_bound = None if outcome.lp_bound is None else outcome.lp_bound - tie_break
+        report(SolveProgress(0.95, "Building result tables"))
+        info = SolveInfo(status=status, bound=bound, seconds=time.perf_counter() - started,
+                         mode=mode, fastest_feasible=fastest_feasible,
+                         shortages=tuple(shortages), notes=tuple(notes), lp_bound=lp_bound)
+        result = assemble(data, arrays, info)
+        report(SolveProgress(1.0, "Done"))
+        return result
+
+
+def _apply_capacity(h: highspy.Highs, model: Model, old: FloatArray, new: FloatArray) -> None:
+    """Change the capacity rows in place: the bound, or the z coefficient (setup fee)."""
+    d, ix = model.data, model.index
+    rows = model.row_blocks.get("capacity")
+    if rows is None:
+        return
+    H = d.H
+    o_idx, t_idx = np.nonzero(np.abs(new - old) > 1e-12)
+    for o, t in zip(o_idx.tolist(), t_idx.tolist(), strict=True):
+        row = rows.start + o * H + t
+        z = int(ix.vendor_z[d.offer_vendor[o]])
+        if z >= 0:
+            h.changeCoeff(row, z, -float(new[o, t]))
+        else:
+            h.changeRowBounds(row, -highspy.kHighsInf, float(new[o, t]))
 
 
 def _tie_break_cost(model: Model, sol: FloatArray) -> float:
@@ -545,28 +740,3 @@ def _tie_break_cost(model: Model, sol: FloatArray) -> float:
         if first >= 0 and sol[first + t.L - t.lo - 1] < 0.5:
             early += EPS_EARLY_EXIT
     return late + early
-
-
-def _earliest_full_exit(model: Model, cancel: CancelToken, deadline_at: float | None,
-                        report: ProgressFn) -> int | None:
-    """Smallest W <= H-1 with a plan that leaves no work unserved and no exited-vendor work
-    from week W on; None if there is none. Feasibility is monotone in W: bisection."""
-    H = model.data.H
-    if H < 1:
-        return None
-    check = _FullExit(model, cancel, deadline_at)
-    report(SolveProgress(0.15, f"Checking that a full exit by week {H - 1} is possible"))
-    if not check.feasible(H - 1):
-        return None
-    lo, hi = 0, H - 1  # hi feasible
-    steps = 0
-    while lo < hi:
-        mid = (lo + hi) // 2
-        steps += 1
-        report(SolveProgress(min(0.3, 0.15 + 0.02 * steps),
-                             f"Searching the earliest full exit: week {mid}?"))
-        if check.feasible(mid):
-            hi = mid
-        else:
-            lo = mid + 1
-    return hi

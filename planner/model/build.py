@@ -261,12 +261,19 @@ def define_capacity(b: _Builder, d: ModelData, ix: ModelIndex) -> None:
     b.entries(rows[has_z], z_col[has_z], -cap[has_z])
 
 
-def define_share(b: _Builder, d: ModelData, ix: ModelIndex) -> None:
-    """sum over streams x[s,v,t] <= max_share * total weekly volume, where it can bind."""
+def share_can_bind(d: ModelData) -> np.ndarray:
+    """Vendors whose share cap can bind: below 100% and below their full capacity (the
+    balance already keeps any vendor at or under 100% of the volume)."""
     limit = d.max_share * d.total_volume
     full = np.zeros(d.V)
     np.add.at(full, d.offer_vendor, d.offer_capacity.max(axis=1) if d.O else 0.0)
-    binding = np.flatnonzero(limit < full - 1e-9)
+    return np.asarray((d.max_share < 1.0) & (limit < full - 1e-9))
+
+
+def define_share(b: _Builder, d: ModelData, ix: ModelIndex) -> None:
+    """sum over streams x[s,v,t] <= max_share * total weekly volume, where it can bind."""
+    limit = d.max_share * d.total_volume
+    binding = np.flatnonzero(share_can_bind(d))
     if len(binding) == 0:
         return
     row_of_vendor = np.full(d.V, -1, dtype=np.int64)

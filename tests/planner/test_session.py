@@ -1,0 +1,141 @@
+"""PlanSession: many plans of one workbook, re-solved warm, equal to planning from scratch."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from planner.domain import Dataset
+from planner.importer import load_dataset
+from planner.results import PlanResult, SolveStatus
+from planner.solve import PlanSession, solve
+from planner.verify import verify_plan
+from sample_contracts.generator import preset, write_workbook
+from tests.planner.builders import one_stream
+
+
+def checked(ds: Dataset, result: PlanResult) -> PlanResult:
+    check = verify_plan(ds, result)
+    assert check.ok, check.violations
+    assert check.total_cost == pytest.approx(result.total_cost, rel=1e-9, abs=0.01)
+    return result
+
+
+def with_capacity(ds: Dataset, vendor: str, weekly: float, onboarding: int | None = None,
+                  ramp: int | None = None) -> Dataset:
+    offers = []
+    for o in ds.capacity:
+        if o.vendor == vendor:
+            o = replace(o, weekly_capacity=weekly)
+            if onboarding is not None:
+                o = replace(o, onboarding_weeks=onboarding)
+            if ramp is not None:
+                o = replace(o, ramp_weeks=ramp)
+        offers.append(o)
+    return replace(ds, capacity=tuple(offers))
+
+
+def two_vendors() -> Dataset:
+    """Scale AI at $50, Turing $40 (setup fee $2,000), Labelbox $45: capacity decides."""
+    return one_stream(
+        vendors=[{"vendor": "Turing", "setup_fee": 2_000.0}, {"vendor": "Labelbox"}],
+        offers=[{"vendor": "Turing", "weekly_capacity": 60.0},
+                {"vendor": "Labelbox", "unit_price": 45.0, "weekly_capacity": 30.0}],
+        stream={"cutover_weeks": 2})
+
+
+@pytest.mark.parametrize(("turing", "warm"), [
+    (0.0, False),  # an offer with no capacity is no offer: the model is rebuilt
+    (20.0, True), (60.0, True), (100.0, True), (250.0, True),
+])
+def test_capacity_change_is_warm_and_equals_a_fresh_solve(turing: float, warm: bool) -> None:
+    base = two_vendors()
+    session = PlanSession(base)
+    first = checked(base, session.plan("cheapest"))
+    assert first.status is SolveStatus.OPTIMAL
+    variant = with_capacity(base, "Turing", turing)
+    assert session.update(variant) is warm  # same offers, only capacity: re-solved warm
+    again = checked(variant, session.plan("cheapest"))
+    fresh = solve(variant, mode="cheapest")
+    assert again.total_cost == pytest.approx(fresh.total_cost, rel=1e-9)
+    assert again.completion_week == fresh.completion_week
+    # and back again
+    assert session.update(base) is warm
+    assert session.plan("cheapest").total_cost == pytest.approx(first.total_cost, rel=1e-9)
+
+
+def test_later_onboarding_is_warm_earlier_rebuilds() -> None:
+    base = with_capacity(two_vendors(), "Turing", 60.0, onboarding=2, ramp=2)
+    session = PlanSession(base)
+    session.plan("cheapest")
+    slipped = with_capacity(base, "Turing", 60.0, onboarding=4, ramp=3)
+    assert session.update(slipped) is True
+    warm = checked(slipped, session.plan("fastest"))
+    fresh = solve(slipped, mode="fastest")
+    assert (warm.completion_week, warm.total_cost) == (
+        fresh.completion_week, pytest.approx(fresh.total_cost, rel=1e-9))
+    earlier = with_capacity(base, "Turing", 60.0, onboarding=0, ramp=0)
+    assert session.update(earlier) is False  # x columns before week 2 do not exist: rebuilt
+    rebuilt = checked(earlier, session.plan("fastest"))
+    assert rebuilt.total_cost == pytest.approx(solve(earlier, mode="fastest").total_cost)
+
+
+def test_other_changes_rebuild() -> None:
+    base = two_vendors()
+    session = PlanSession(base)
+    pricier = replace(base, streams=(replace(base.streams[0], unit_price=60.0),))
+    assert session.update(pricier) is False
+    assert checked(pricier, session.plan("cheapest")).total_cost == pytest.approx(
+        solve(pricier, mode="cheapest").total_cost)
+
+
+def test_plan_by_week() -> None:
+    """100 tasks/week, cutover 4 (25/week growth), Turing $40 unlimited, Scale AI $50, 10
+    weeks: the earliest full exit is week 3; finishing by week W >= 3 costs the same
+    (moving is cheaper anyway) and by week 2 is impossible."""
+    ds = one_stream(stream={"cutover_weeks": 4})
+    session = PlanSession(ds)
+    assert session.earliest_full_exit() == 3
+    assert session.plan_by(2) is None
+    by3 = session.plan_by(3)
+    assert by3 is not None
+    checked(ds, by3)
+    assert by3.completion_week <= 3
+    assert by3.total_cost == pytest.approx(850 * 40 + 150 * 50)
+
+
+def test_plan_by_week_prices_speed_when_staying_is_cheaper() -> None:
+    """Turing at $60 > Scale AI at $50, cutover 4: finishing by week W (3 <= W <= 10)
+    keeps Scale AI at full volume until W - 4, then hands over 25/week; each week earlier
+    moves 100 more tasks to the pricier vendor: +$1,000 per week."""
+    ds = one_stream(stream={"cutover_weeks": 4}, offers=[{"unit_price": 60.0}])
+    session = PlanSession(ds)
+    costs = {}
+    for week in (4, 6, 8, 9, 10):
+        result = session.plan_by(week)
+        assert result is not None
+        checked(ds, result)
+        costs[week] = result.total_cost
+    # weeks < W-3 on Scale AI at full volume, then 75, 50, 25 (150 tasks), the rest Turing
+    for week in (4, 6, 8, 9):
+        scale = 100 * (week - 3) + 150
+        assert costs[week] == pytest.approx(scale * 50 + (1000 - scale) * 60)
+    assert costs[4] - costs[6] == pytest.approx(2 * 1_000)
+    # by week 10 = the contract's end and the horizon: nothing to hand over, all on Scale AI
+    assert costs[10] == pytest.approx(1000 * 50)
+
+
+def test_prove_false_gives_a_verified_plan_with_an_honest_gap(tmp_path: Path) -> None:
+    """The generated S workbook: its LP relaxation is 0.2% below the optimum, so the
+    quick plan comes from rounding and repair, and the proof then runs branch and bound."""
+    ds = load_dataset(write_workbook(preset("S", seed=1), tmp_path / "S.xlsx"))
+    session = PlanSession(ds)
+    quick = checked(ds, session.plan("cheapest", prove=False))
+    assert quick.bound <= quick.total_cost + 1e-6
+    assert quick.lp_bound is not None and quick.lp_bound <= quick.total_cost + 1e-6
+    proven = session.plan("cheapest")
+    assert proven.status is SolveStatus.OPTIMAL
+    assert proven.total_cost <= quick.total_cost + 1e-6
+    assert quick.total_cost - proven.total_cost <= quick.gap * quick.total_cost + 1e-6
