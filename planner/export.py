@@ -11,7 +11,7 @@ import csv
 import math
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
@@ -74,12 +74,38 @@ def _sheet_rows(frame: pd.DataFrame, columns: tuple[str, ...]) -> list[list[Any]
     return frame.loc[:, list(columns)].astype(object).values.tolist() if len(frame) else []
 
 
+_EXCEL_EPOCH = date(1899, 12, 30)
+
+
+def _column_writer(ws: Any, values: list[Any], date_fmt: Any,
+                   generic: Callable[[Any, int, int, Any], None]
+                   ) -> Callable[[int, int, Any], None]:
+    """The cheapest correct writer for a column whose cells are all of one plain kind
+    (numbers, dates or text); a mixed column gets the generic, per-cell check."""
+    kinds = {type(v) for v in values}
+    if kinds and kinds <= {float, int} and bool not in kinds:
+        def number(r: int, c: int, v: Any) -> None:
+            if v != v:  # NaN: an empty cell
+                ws.write_blank(r, c, None)
+            else:
+                ws.write_number(r, c, v)
+        return number
+    if kinds == {date}:
+        def day(r: int, c: int, v: Any) -> None:
+            ws.write_number(r, c, (v - _EXCEL_EPOCH).days, date_fmt)
+        return day
+    if kinds == {str}:
+        return ws.write_string  # type: ignore[no-any-return]
+    return lambda r, c, v: generic(ws, r, c, v)
+
+
 def write_plan_xlsx(path: str | Path, plan: PlanResult) -> Path:
     path = Path(path)
     with atomic_path(path) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False,
                                             "strings_to_urls": False,
-                                            "strings_to_numbers": False})
+                                            "strings_to_numbers": False,
+                                            "constant_memory": True})
         date_fmt = wb.add_format({"num_format": "yyyy-mm-dd"})
         bold = wb.add_format({"bold": True})
 
@@ -98,12 +124,15 @@ def write_plan_xlsx(path: str | Path, plan: PlanResult) -> Path:
                 ws.write_string(r, c, str(value))
 
         def table(name: str, header: tuple[str, ...], rows: list[list[Any]]) -> None:
+            # constant_memory: rows are written in order and streamed to disk
             ws = wb.add_worksheet(name)
             for c, h in enumerate(header):
                 ws.write_string(0, c, h, bold)
+            writers = [_column_writer(ws, [row[c] for row in rows], date_fmt, write)
+                       for c in range(len(header))]
             for r, row in enumerate(rows, start=1):
                 for c, value in enumerate(row):
-                    write(ws, r, c, value)
+                    writers[c](r, c, value)
             ws.freeze_panes(1, 0)
             ws.set_column(0, len(header) - 1, 16)
 
