@@ -2,6 +2,7 @@
 
 - no arguments / ``gui [FILE]``: the desktop app (bundled sample when no file is given);
 - ``validate FILE``: import and list every problem, exit 0 if it can be planned, 2 if not;
+- ``insights FILE``: price of speed, levers and the infeasibility doctor;
 - ``plan FILE``: optimise and summarise, optionally writing the plan file and PDF report.
 
 The core stays Qt-free: the app is imported only when the ``gui`` command runs.
@@ -48,9 +49,10 @@ def build_parser() -> argparse.ArgumentParser:
     val.add_argument("file", type=Path, help="workbook (.xlsx/.xlsm/.ods) or folder of .csv")
     val.add_argument("--quiet", action="store_true", help="print errors only")
 
-    from planner import plan_command
+    from planner import insights_command, plan_command
 
     plan_command.add_arguments(sub)
+    insights_command.add_arguments(sub)
     return parser
 
 
@@ -66,6 +68,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         from planner import plan_command
 
         return plan_command.run(args)
+    if args.command == "insights":
+        from planner import insights_command
+
+        return insights_command.run(args)
     raise AssertionError(args.command)
 
 
