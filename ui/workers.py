@@ -42,12 +42,21 @@ class Worker(QObject):
         self.name = name
         self.cancel_flag = CancelFlag()
         self._last_progress = 0.0
+        self._last_message: str | None = None
 
     def _report(self, fraction: float | None, message: str) -> None:
+        """Relay progress, at most every PROGRESS_INTERVAL for the same message: a new
+        message (the next phase) always goes through, else the status bar could keep an
+        old phase's text while a long one (the LP) runs."""
         now = time.monotonic()
-        if now - self._last_progress < PROGRESS_INTERVAL and fraction not in (0.0, 1.0):
+        if (
+            now - self._last_progress < PROGRESS_INTERVAL
+            and fraction not in (0.0, 1.0)
+            and message == self._last_message
+        ):
             return
         self._last_progress = now
+        self._last_message = message
         self.progress.emit(Progress(fraction, message))
 
     @Slot()

@@ -138,6 +138,26 @@ def test_worker_reports_progress_result_and_cancel(qtbot) -> None:
     assert not running_threads()
 
 
+def test_worker_passes_every_new_phase_but_throttles_repeats(qtbot) -> None:
+    runner = TaskRunner()
+    seen: list[tuple[float | None, str]] = []
+
+    def task(progress, cancel: CancelFlag) -> None:
+        progress(0.0, "start")
+        progress(0.1, "model built")  # phases in quick succession: none may be lost
+        progress(0.35, "solving the LP")
+        for i in range(200):  # the same phase, fast: at most every PROGRESS_INTERVAL
+            progress(0.35 + i / 1000, "solving the LP")
+
+    runner.progress.connect(lambda p: seen.append((p.fraction, p.message)))
+    with qtbot.waitSignal(runner.result, timeout=10_000):
+        runner.start(task, "phases")
+    qtbot.waitUntil(lambda: not runner.busy)
+    assert [m for _, m in seen[:3]] == ["start", "model built", "solving the LP"]
+    assert seen[2][0] == 0.35
+    assert len(seen) < 20
+
+
 def test_worker_error_is_a_signal_not_a_crash(qtbot) -> None:
     runner = TaskRunner()
 
