@@ -49,6 +49,7 @@ from ui.problems_panel import ProblemsPanel
 from ui.project_file import SUFFIX, PlanOptions, Project, ProjectError, save_project, saved_at
 from ui.results_area import ResultsArea
 from ui.settings import AppSettings
+from ui.views.digest import remember as remember_digest
 from ui.workers import Progress, TaskRunner
 
 if TYPE_CHECKING:
@@ -353,6 +354,8 @@ class MainWindow(QMainWindow):
         if project is not None:
             self.options = project.options
             self.plan, self.baseline = project.plan, project.baseline
+            if project.plan is not None and loaded.digest is not None:
+                remember_digest(project.plan, loaded.digest)
             self.plan_token = STALE_TOKEN if project.plan_stale else 0
             self.plan_dataset = None if project.plan_stale else self.dataset
         else:
@@ -478,6 +481,8 @@ class MainWindow(QMainWindow):
         return self._run(run, "plan", self._on_planned)
 
     def _on_planned(self, outcome: tasks.PlanOutcome) -> None:
+        if outcome.digest is not None:  # the views' data, prepared with the plan
+            remember_digest(outcome.plan, outcome.digest)
         self.plan, self.baseline = outcome.plan, outcome.baseline
         self.plan_dataset = outcome.dataset
         self.plan_token = self._planning_token

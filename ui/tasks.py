@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
     from planner.importer import ImportResult
     from planner.workbook import RawWorkbook
+    from ui.views.digest import PlanDigest
 
 class CancelFlag:
     """Thread-safe cancel request; callbacks let a solver stop at once, not at next poll."""
@@ -76,6 +77,24 @@ class Loaded:
     source_path: Path | None  # the workbook the data came from
     project: Project | None = None  # set when a project (or recovery file) was opened
     project_path: Path | None = None
+    digest: PlanDigest | None = None  # the views' data of the project's plan
+
+
+def prepare_views(plan_result: PlanResult | None) -> PlanDigest | None:
+    """The results views' data for a plan, computed here, off the GUI thread.
+
+    None when there is no plan, or when preparing failed: the views then compute their
+    data themselves (and any error shows there, not as a failed plan).
+    """
+    if plan_result is None:
+        return None
+    from ui.views.digest import prepare
+
+    try:
+        return prepare(plan_result)
+    except Exception:
+        traceback.print_exc()
+        return None
 
 
 def is_project(path: Path) -> bool:
@@ -92,7 +111,9 @@ def load_file(path: Path, progress: ProgressFn, cancel: CancelFlag) -> Loaded:
         progress(0.6, "Checking the data")
         result = validate(project.raw)
         source = Path(project.source_path) if project.source_path else None
-        return Loaded(project.raw, result, source, project, path)
+        if project.plan is not None:
+            progress(0.8, "Preparing the results views")
+        return Loaded(project.raw, result, source, project, path, prepare_views(project.plan))
     result = load_workbook(path)
     return Loaded(result.raw, result, path)
 
@@ -103,6 +124,7 @@ class PlanOutcome:
     baseline: PlanResult | None
     dataset: Dataset  # the data the plan was made from (for the report)
     options: PlanOptions
+    digest: PlanDigest | None = None  # the results views' data of ``plan``
 
 
 def plan(dataset: Dataset, options: PlanOptions, progress: ProgressFn,
@@ -129,7 +151,8 @@ def plan_here(dataset: Dataset, options: PlanOptions, progress: ProgressFn,
 
     result = solve(dataset, mode=options.mode, deadline=options.deadline,
                    time_limit=options.time_limit, progress=report, cancel=token)
-    return PlanOutcome(result, baseline, dataset, options)
+    progress(None, "Preparing the results views")
+    return PlanOutcome(result, baseline, dataset, options, prepare_views(result))
 
 
 KILL_AFTER_CANCEL = 15.0  # seconds a cancelled child gets to return its best plan
@@ -160,7 +183,12 @@ def _plan_child(dataset: Dataset, options: PlanOptions, conn: Connection,
         conn.send(("progress", fraction, message))
 
     try:
-        conn.send(("result", plan_here(dataset, options, send_progress, flag)))
+        outcome = plan_here(dataset, options, send_progress, flag)
+        # In parts: the parent unpickles each in its worker thread, holding the GIL (and so
+        # stalling the GUI thread) for one part at a time; the dataset it has already.
+        conn.send(("baseline", outcome.baseline))
+        conn.send(("digest", outcome.digest))
+        conn.send(("result", outcome.plan))
     except Exception as exc:  # reported to the parent, never lost
         conn.send(("error", isinstance(exc, PlannerError), f"{type(exc).__name__}: {exc}"
                    if not isinstance(exc, PlannerError) else str(exc),
@@ -197,6 +225,7 @@ def plan_in_process(dataset: Dataset, options: PlanOptions, progress: ProgressFn
             stop_sender.send("stop")
 
     cancel.on_cancel(request_stop)
+    parts: dict[str, Any] = {}
     try:
         while True:
             if receiver.poll(0.1):
@@ -206,9 +235,11 @@ def plan_in_process(dataset: Dataset, options: PlanOptions, progress: ProgressFn
                     break
                 if message[0] == "progress":
                     progress(message[1], message[2])
+                elif message[0] in ("baseline", "digest"):
+                    parts[message[0]] = message[1]
                 elif message[0] == "result":
-                    outcome: PlanOutcome = message[1]
-                    return outcome
+                    return PlanOutcome(message[1], parts.get("baseline"), dataset, options,
+                                       parts.get("digest"))
                 else:
                     _, expected, text, details = message
                     raise PlanFailed(text if expected else f"The optimiser failed: {text}",

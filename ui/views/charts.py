@@ -326,36 +326,46 @@ class WeeklyChart(QWidget):
         )
 
     def _paint_bars(self, painter: QPainter, plot: QRectF, data: ChartData) -> None:
+        """Stacked bars; the geometry of all weeks comes from numpy in one go per layer."""
         ppw = self.px_per_week()
         gap = 1.0 if ppw >= 5 else 0.0
+        width = max(1.0, ppw - gap)
+        scale = plot.height() / self._ticks[-1]
+        bottom = plot.bottom()
+        lefts = plot.left() + np.arange(data.weeks) * ppw + gap / 2
         base = np.zeros(data.weeks)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
+        hatch = QBrush(QColor(255, 255, 255, 170), Qt.BrushStyle.BDiagPattern)
         for s in data.series:
             values = np.clip(s.values, 0.0, None)
-            painter.setPen(Qt.PenStyle.NoPen)
+            top = base + values
+            shown = np.nonzero(values > 1e-12)[0]
+            y0 = (bottom - base[shown] * scale).tolist()
+            y1 = (bottom - top[shown] * scale).tolist()
             brush = QBrush(s.color)
-            hatch = QBrush(QColor(255, 255, 255, 170), Qt.BrushStyle.BDiagPattern)
-            for week in np.nonzero(values > 1e-12)[0].tolist():
-                y0 = self.y_of(base[week])
-                y1 = self.y_of(base[week] + values[week])
-                rect = QRectF(self.x_of_week(week) + gap / 2, y1, max(1.0, ppw - gap), y0 - y1)
+            for x, lo, hi in zip(lefts[shown].tolist(), y0, y1, strict=True):
+                rect = QRectF(x, hi, width, lo - hi)
                 painter.fillRect(rect, brush)
                 if s.swatch == Swatch.HATCH:
                     painter.fillRect(rect, hatch)
-            base += values
+            base = top
 
     def _paint_lines(self, painter: QPainter, data: ChartData) -> None:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        plot = self.plot_rect()
+        ppw = self.px_per_week()
+        scale = plot.height() / self._ticks[-1]
+        edges = (plot.left() + np.arange(data.weeks + 1) * ppw).tolist()
         for line in data.lines:
             pen = QPen(line.color, 2)
             pen.setCosmetic(True)
             if line.dashed:
                 pen.setStyle(Qt.PenStyle.DashLine)
             painter.setPen(pen)
+            ys = (plot.bottom() - np.asarray(line.values, dtype=float) * scale).tolist()
             points: list[QPointF] = []
-            for week, value in enumerate(line.values):
-                y = self.y_of(float(value))
-                points += [QPointF(self.x_of_week(week), y), QPointF(self.x_of_week(week + 1), y)]
+            for week, y in enumerate(ys):
+                points += [QPointF(edges[week], y), QPointF(edges[week + 1], y)]
             painter.drawPolyline(points)
 
     def _paint_marker(self, painter: QPainter, plot: QRectF, data: ChartData) -> None:

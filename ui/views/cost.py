@@ -33,7 +33,7 @@ from ui.views.charts import (
     nice_ticks,
     weekly_values,
 )
-from ui.views.dataframe_model import Column, DataFrameModel, Kind
+from ui.views.dataframe_model import Column, DataFrameModel, Highlight, Kind
 from ui.views.formats import format_compact, format_money, format_percent
 from ui.views.palette import UNSERVED_COLOR
 from ui.views.theme import Theme
@@ -47,6 +47,7 @@ WEEKLY_SERIES = (  # column of plan.weekly_cost, label, colour, swatch
     ("unserved_penalty", "Unserved penalty", UNSERVED_COLOR, Swatch.HATCH),
 )
 TOTAL_LABEL = "Total"
+TOTAL_COLOR = QColor("#eef2f7")
 NARROW_WIDTH = 1000  # below this the breakdown table goes under the bars
 
 COST_COLUMNS = (
@@ -74,6 +75,7 @@ def cost_table(plan: CostBreakdown, baseline: CostBreakdown | None) -> pd.DataFr
             d / b if abs(b) > 1e-9 else None
             for d, b in zip(frame["difference"], frame["baseline"], strict=True)
         ]
+    frame["_total"] = frame["item"] == TOTAL_LABEL  # shown in bold
     return frame
 
 
@@ -232,7 +234,9 @@ class CostView(PlanView):
         self.summary = summary_label()
         self.bars = CostBarsChart()
         self.bars_legend = Legend()
-        self.model = DataFrameModel(COST_COLUMNS, row_style=_bold_total, parent=self)
+        self.model = DataFrameModel(
+            COST_COLUMNS, flag="_total", highlight=Highlight(TOTAL_COLOR, bold=True), parent=self
+        )
         self.table = make_table(self.model, self)
         self.table.setSortingEnabled(False)
         self.weekly = WeeklyChart(format_compact, "Cost per week")
@@ -316,10 +320,6 @@ class CostView(PlanView):
         self.model.set_frame(None)
         self.weekly.set_data(None)
         self.weekly_legend.set_items([])
-
-
-def _bold_total(row: pd.Series) -> tuple[QColor | None, bool]:
-    return (QColor("#eef2f7"), True) if row.get("item") == TOTAL_LABEL else (None, False)
 
 
 def weekly_cost_data(plan: PlanResult) -> ChartData:

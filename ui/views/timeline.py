@@ -3,22 +3,22 @@
 Each stream row shows, week by week, who does the work: the exited vendor (grey), the
 cutover weeks when both work (outlined), the new vendors (their colours) and unserved
 work (red, hatched). Contract rows carry the contract's life, the notice-by date and the
-exit. Everything is precomputed in ``set_plan`` into bands (runs of weeks with the same
-vendor mix); painting then touches only the rows and weeks on screen, so 500 streams x
-104 weeks scroll and zoom smoothly.
+exit. The rows are plain data (:mod:`ui.views.timeline_rows`): bands (runs of weeks with
+the same vendor mix) and phases, built next to the optimiser in the planner's worker
+process when the plan comes from there (:mod:`ui.views.digest`), else in ``set_plan``.
+Painting touches only the rows and weeks on screen (only the rows that change on hover),
+so 500 streams x 104 weeks scroll and zoom smoothly, and a new plan costs the GUI thread
+little more than its first paint.
 """
 
 from __future__ import annotations
 
-import itertools
+import functools
+import heapq
 import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from enum import StrEnum
-from typing import Any
 
-import numpy as np
-import pandas as pd
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QBrush,
@@ -55,7 +55,8 @@ from ui.views.base import (
     paint_flag,
 )
 from ui.views.charts import date_ticks, place_labels
-from ui.views.formats import as_date, format_money, format_number, is_missing
+from ui.views.digest import digest_of
+from ui.views.formats import format_money, format_number
 from ui.views.palette import (
     COMPLETION_COLOR,
     EXIT_COLOR,
@@ -66,69 +67,34 @@ from ui.views.palette import (
     vendor_color,
 )
 from ui.views.theme import Theme
+from ui.views.timeline_rows import (
+    EPS,
+    UNSERVED,
+    Band,
+    ContractRow,
+    Phase,
+    Segment,
+    StreamRow,
+    build_rows,
+)
+
+__all__ = [
+    "UNSERVED",
+    "Band",
+    "ContractRow",
+    "Phase",
+    "Segment",
+    "StreamRow",
+    "TimelineCanvas",
+    "TimelineView",
+    "build_rows",
+]
 
 MIN_PX_PER_WEEK = 1.0
 MAX_PX_PER_WEEK = 120.0
 ZOOM_STEP = 1.25
-UNSERVED = ""  # the pseudo-vendor of unserved work in bands
+LABELS_MEASURED = 32  # longest labels measured for the width of the label column
 NON_RENEWAL_COLOR = QColor("#7c3aed")
-_EPS = 1e-6
-
-
-class Phase(StrEnum):
-    EXITING = "on the exiting vendor"
-    CUTOVER = "cutover"
-    NEW = "on the new vendor"
-    UNSERVED = "unserved"
-
-
-@dataclass(frozen=True, slots=True)
-class Band:
-    """A run of weeks ``[start, end)`` with the same vendor mix (fractions of the volume)."""
-
-    start: int
-    end: int
-    parts: tuple[tuple[str, float, bool], ...]  # (vendor or UNSERVED, fraction, exited)
-
-
-@dataclass(frozen=True, slots=True)
-class Segment:
-    """A phase of one stream: what a tooltip names."""
-
-    stream_id: str
-    contract_id: str
-    phase: Phase
-    start_week: int
-    end_week: int  # exclusive
-    vendors: tuple[str, ...]
-
-
-@dataclass(slots=True)
-class StreamRow:
-    stream_id: str
-    contract_id: str
-    name: str
-    skill: str
-    volume: float
-    vendors: tuple[tuple[str, bool], ...]  # columns of ``tasks`` (unserved is the last one)
-    tasks: np.ndarray  # (len(vendors) + 1, weeks)
-    bands: list[Band]
-    segments: list[Segment]
-
-
-@dataclass(slots=True)
-class ContractRow:
-    contract_id: str
-    vendor: str
-    title: str
-    exit_week: int | None
-    exit_date: date | None
-    last_week: int | None
-    early: bool
-    notice_by: date | None
-    non_renewal_by: date | None
-    termination_fee: float
-    streams: list[StreamRow] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,172 +103,51 @@ class _Row:
     stream: StreamRow | None  # None: the contract's own row
 
 
-def _int_or_none(value: object) -> int | None:
-    return None if is_missing(value) else int(value)  # type: ignore[call-overload]
+_VCENTER = Qt.AlignmentFlag.AlignVCenter
+_LEFT_VCENTER = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
+_WHITE = QColor("#ffffff")
+_CHIP = QColor(255, 255, 255, 215)
 
 
-def _label(name: object, stream_id: str) -> str:
-    """A stream's name, blank when missing or just repeating its id."""
-    text = "" if is_missing(name) else str(name).strip()
-    return "" if text == stream_id else text
+@dataclass(slots=True)
+class _PaintContext:
+    """One paint's geometry, worked out once (not per row, per band, per label)."""
 
+    theme: Theme
+    width: int
+    height: int
+    label_w: int
+    axis_h: int
+    row_h: int
+    origin: float  # viewport x of the start of week 0
+    ppw: float
+    vscroll: int
+    colors: dict[tuple[str, bool], QColor] = field(default_factory=dict)
+    text_colors: dict[int, QColor] = field(default_factory=dict)
+    cutover_pen: QPen = field(init=False)
 
-def _runs(codes: np.ndarray) -> list[tuple[int, int]]:
-    """[start, end) of the runs of equal values in a 1-D array."""
-    if len(codes) == 0:
-        return []
-    cuts = (
-        np.nonzero(
-            np.any(codes[..., 1:] != codes[..., :-1], axis=0)
-            if codes.ndim > 1
-            else codes[1:] != codes[:-1]
-        )[0]
-        + 1
-    )
-    bounds = [0, *cuts.tolist(), codes.shape[-1]]
-    return list(itertools.pairwise(bounds))
+    def __post_init__(self) -> None:
+        self.cutover_pen = QPen(self.theme.text, 1, Qt.PenStyle.DashLine)
 
+    def x(self, week: float) -> float:
+        return self.origin + week * self.ppw
 
-def _stream_row(
-    stream_id: str,
-    contract_id: str,
-    name: str,
-    skill: str,
-    volume: float,
-    vendors: list[tuple[str, bool]],
-    tasks: np.ndarray,
-) -> StreamRow:
-    """Bands (for painting) and phases (for tooltips) of one stream's week-by-week tasks."""
-    total = tasks.sum(axis=0)
-    frac = np.divide(tasks, total, out=np.zeros_like(tasks), where=total > _EPS)
-    mix = np.round(frac * 50)  # 2 % steps: cutover weeks differ, flat weeks merge
-    bands = []
-    for start, end in _runs(mix):
-        if total[start] <= _EPS:
-            continue
-        parts = tuple(
-            (vendor, float(frac[i, start]), exited)
-            for i, (vendor, exited) in enumerate([*vendors, (UNSERVED, False)])
-            if frac[i, start] > _EPS
-        )
-        bands.append(Band(start, end, parts))
-    exited_rows = [i for i, (_, ex) in enumerate(vendors) if ex]
-    alt_rows = [i for i, (_, ex) in enumerate(vendors) if not ex]
-    on_exited = tasks[exited_rows].sum(axis=0) > _EPS
-    on_alt = tasks[alt_rows].sum(axis=0) > _EPS
-    unserved = tasks[-1] > _EPS
-    code = np.select([on_exited & on_alt, on_exited, on_alt, unserved], [1, 2, 3, 4], default=0)
-    phase_of = {1: Phase.CUTOVER, 2: Phase.EXITING, 3: Phase.NEW, 4: Phase.UNSERVED}
-    segments = []
-    for start, end in _runs(code):
-        if code[start] == 0:
-            continue
-        present = tasks[:-1, start:end].sum(axis=1) > _EPS
-        segments.append(
-            Segment(
-                stream_id,
-                contract_id,
-                phase_of[int(code[start])],
-                start,
-                end,
-                tuple(v for (v, _), p in zip(vendors, present, strict=True) if p),
-            )
-        )
-    return StreamRow(
-        stream_id, contract_id, name, skill, volume, tuple(vendors), tasks, bands, segments
-    )
+    def top(self, row: int) -> int:
+        return self.axis_h + row * self.row_h - self.vscroll
 
+    def color(self, vendor: str, exited: bool) -> QColor:
+        key = (vendor, exited)
+        color = self.colors.get(key)
+        if color is None:
+            color = self.colors[key] = vendor_color(vendor, exited)
+        return color
 
-def _contract_row(rec: dict[str, Any]) -> ContractRow:
-    fee: Any = rec.get("termination_fee")
-    return ContractRow(
-        contract_id=str(rec.get("contract_id", "")),
-        vendor=str(rec.get("vendor", "")),
-        title="" if is_missing(rec.get("title")) else str(rec.get("title")),
-        exit_week=_int_or_none(rec.get("exit_week")),
-        exit_date=as_date(rec.get("exit_date")),
-        last_week=_int_or_none(rec.get("last_week")),
-        early=bool(rec.get("terminated_early", False)),
-        notice_by=as_date(rec.get("notice_by")),
-        non_renewal_by=as_date(rec.get("non_renewal_by")),
-        termination_fee=0.0 if is_missing(fee) else float(fee),
-    )
-
-
-def _pair_tasks(alloc: pd.DataFrame, weeks: int) -> tuple[list[tuple[str, str, bool]], np.ndarray]:
-    """One dense row of weekly tasks per (stream, vendor) with work: compact for big plans."""
-    if alloc.empty:
-        return [], np.zeros((0, weeks))
-    stream_codes, streams = pd.factorize(alloc["stream_id"].astype(str))
-    vendor_codes, vendors = pd.factorize(alloc["vendor"].astype(str))
-    codes, pair_ids = pd.factorize(stream_codes * len(vendors) + vendor_codes)
-    exited = alloc["exited"].to_numpy(dtype=bool)
-    first_row = np.zeros(len(pair_ids), dtype=int)
-    first_row[codes[::-1]] = np.arange(len(codes))[::-1]  # first row of each pair
-    pairs = [
-        (str(streams[p // len(vendors)]), str(vendors[p % len(vendors)]), bool(exited[r]))
-        for p, r in zip(pair_ids.tolist(), first_row.tolist(), strict=True)
-    ]
-    tasks = np.zeros((len(pairs), weeks))
-    week = alloc["week"].to_numpy(dtype=int)
-    keep = (week >= 0) & (week < weeks)
-    np.add.at(tasks, (codes[keep], week[keep]), alloc["tasks"].to_numpy(dtype=float)[keep])
-    return pairs, tasks
-
-
-def _unserved_tasks(unserved: pd.DataFrame, weeks: int) -> dict[str, np.ndarray]:
-    out: dict[str, np.ndarray] = {}
-    if unserved.empty:
-        return out
-    codes, streams = pd.factorize(unserved["stream_id"].astype(str))
-    matrix = np.zeros((len(streams), weeks))
-    week = unserved["week"].to_numpy(dtype=int)
-    keep = (week >= 0) & (week < weeks)
-    np.add.at(matrix, (codes[keep], week[keep]), unserved["tasks"].to_numpy(dtype=float)[keep])
-    return {str(sid): matrix[i] for i, sid in enumerate(streams)}
-
-
-def build_rows(plan: PlanResult) -> list[ContractRow]:
-    """Contracts in plan order, each with its streams and their precomputed bands."""
-    weeks = plan.horizon_weeks
-    contracts = {
-        row.contract_id: row for row in map(_contract_row, plan.contracts.to_dict("records"))
-    }
-    pairs, pair_tasks = _pair_tasks(plan.allocation, weeks)
-    pairs_of: dict[str, list[int]] = {}
-    for i, (sid, _, _) in enumerate(pairs):
-        pairs_of.setdefault(sid, []).append(i)
-    unserved_of = _unserved_tasks(plan.unserved, weeks)
-    info = {str(rec["stream_id"]): rec for rec in plan.streams.to_dict("records")}
-    contract_of: dict[str, str] = {}
-    for frame in (plan.unserved, plan.allocation):
-        if not frame.empty:
-            firsts = frame.drop_duplicates("stream_id")
-            contract_of.update(
-                zip(firsts["stream_id"].astype(str), firsts["contract_id"].astype(str), strict=True)
-            )
-    extra = [s for s in dict.fromkeys([*pairs_of, *unserved_of]) if s not in info]
-    for sid in [*info, *extra]:
-        rec = info.get(sid, {})
-        cid = str(rec.get("contract_id", contract_of.get(sid, "")))
-        contract = contracts.setdefault(
-            cid, ContractRow(cid, "", "", None, None, None, False, None, None, 0.0)
-        )
-        idx = sorted(pairs_of.get(sid, []), key=lambda i: (not pairs[i][2], pairs[i][1]))
-        tasks = np.vstack([pair_tasks[idx], unserved_of.get(sid, np.zeros(weeks))[None, :]])
-        volume = rec.get("weekly_volume")
-        contract.streams.append(
-            _stream_row(
-                sid,
-                cid,
-                _label(rec.get("name"), sid),
-                "" if is_missing(rec.get("skill")) else str(rec.get("skill")),
-                float(tasks.sum(axis=0).max(initial=0.0)) if is_missing(volume) else float(volume),
-                [(pairs[i][1], pairs[i][2]) for i in idx],
-                tasks,
-            )
-        )
-    return list(contracts.values())
+    def text_on(self, background: QColor) -> QColor:
+        key = background.rgba()
+        color = self.text_colors.get(key)
+        if color is None:
+            color = self.text_colors[key] = text_color_on(background)
+        return color
 
 
 class TimelineCanvas(QAbstractScrollArea):
@@ -320,22 +165,39 @@ class TimelineCanvas(QAbstractScrollArea):
         self._auto_fit = True
         self._hover_row: int | None = None
         self._label_need = 220
+        self._font_height: int | None = None  # cached: every row position asks for it
+        self._advances: dict[tuple[int, str], int] = {}  # text widths, see _advance
+        self._hatch = QBrush(QColor(255, 255, 255, 150), Qt.BrushStyle.BDiagPattern)
         self.viewport().setMouseTracking(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
-        self._bold = QFont(self.font())
-        self._bold.setBold(True)
-        self._small = QFont(self.font())
-        self._small.setPointSizeF(max(6.0, self.font().pointSizeF() * 0.88))
+        self._derive_fonts()
 
     # -- geometry ------------------------------------------------------------------------
     @property
     def row_height(self) -> int:
-        return self.fontMetrics().height() + 12
+        if self._font_height is None:
+            self._font_height = self.fontMetrics().height()
+        return self._font_height + 12
 
     @property
     def axis_height(self) -> int:
-        return 2 * self.fontMetrics().height() + 12
+        if self._font_height is None:
+            self._font_height = self.fontMetrics().height()
+        return 2 * self._font_height + 12
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.FontChange:
+            self._font_height = None
+            self._advances.clear()
+            self._derive_fonts()
+        super().changeEvent(event)
+
+    def _derive_fonts(self) -> None:
+        self._bold = QFont(self.font())
+        self._bold.setBold(True)
+        self._small = QFont(self.font())
+        self._small.setPointSizeF(max(6.0, self.font().pointSizeF() * 0.88))
 
     @property
     def label_width(self) -> int:
@@ -410,9 +272,14 @@ class TimelineCanvas(QAbstractScrollArea):
             hbar.setValue(int(x - visible_w / 2))
 
     # -- data ----------------------------------------------------------------------------
-    def set_plan(self, plan: PlanResult | None) -> None:
+    def set_plan(self, plan: PlanResult | None, rows: list[ContractRow] | None = None) -> None:
+        """Show ``plan``; ``rows`` are its prepared rows (built here when not given)."""
         self._plan = plan
-        self._contracts = build_rows(plan) if plan is not None else []
+        self._advances.clear()  # the old plan's labels
+        if plan is None:
+            self._contracts = []
+        else:
+            self._contracts = rows if rows is not None else build_rows(plan)
         if plan is not None:
             register_vendors(
                 zip(plan.vendors.get("vendor", []), plan.vendors.get("exited", []), strict=False)
@@ -427,19 +294,20 @@ class TimelineCanvas(QAbstractScrollArea):
         self.viewport().update()
 
     def _measure_labels(self) -> int:
-        """Pixels the label column needs for its longest contract or stream label."""
+        """Pixels the label column needs for its longest contract or stream label.
+
+        Only the labels longest in characters are measured (a few dozen, not one per
+        row: measuring text is the costly part on a big plan).
+        """
         bold = QFontMetrics(self._bold)
         plain = self.fontMetrics()
         need = plain.horizontalAdvance("Contract / stream")
-        for c in self._contracts:
-            need = max(
-                need,
-                bold.horizontalAdvance(f"▾ {c.contract_id}  ")
-                + plain.horizontalAdvance(c.title or c.vendor),
-            )
-            for s in c.streams:
-                detail = " · ".join(p for p in (s.name, s.skill) if p)
-                need = max(need, 16 + plain.horizontalAdvance(f"{s.stream_id}  {detail}"))
+        heads = [(f"▾ {c.contract_id}  ", c.title or c.vendor) for c in self._contracts]
+        for head, rest in heapq.nlargest(LABELS_MEASURED, heads, key=lambda h: len(h[0] + h[1])):
+            need = max(need, bold.horizontalAdvance(head) + plain.horizontalAdvance(rest))
+        labels = (f"{s.stream_id}  {s.detail}" for c in self._contracts for s in c.streams)
+        for label in heapq.nlargest(LABELS_MEASURED, labels, key=len):
+            need = max(need, 16 + plain.horizontalAdvance(label))
         return need + 24
 
     @property
@@ -563,14 +431,21 @@ class TimelineCanvas(QAbstractScrollArea):
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         row = self.row_at_y(event.position().y())
         if row != self._hover_row:
-            self._hover_row = row
-            self.viewport().update()
+            self._set_hover(row)
         super().mouseMoveEvent(event)
 
     def leaveEvent(self, event: QEvent) -> None:
-        self._hover_row = None
-        self.viewport().update()
+        self._set_hover(None)
         super().leaveEvent(event)
+
+    def _set_hover(self, row: int | None) -> None:
+        """Highlight ``row``: repaint only the rows that change, not the whole chart."""
+        for old_or_new in (self._hover_row, row):
+            if old_or_new is not None:
+                self.viewport().update(
+                    0, self.row_top(old_or_new), self.viewport().width(), self.row_height
+                )
+        self._hover_row = row
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         row = self.row_at_y(event.position().y())
@@ -636,7 +511,7 @@ class TimelineCanvas(QAbstractScrollArea):
         entries = [
             (name, float(stream.tasks[i, week]), exited)
             for i, (name, exited) in enumerate(names)
-            if stream.tasks[i, week] > _EPS
+            if stream.tasks[i, week] > EPS
         ]
         if not entries:
             lines.append("  no work")
@@ -666,6 +541,16 @@ class TimelineCanvas(QAbstractScrollArea):
         return "\n".join(lines)
 
     # -- painting ------------------------------------------------------------------------
+    def _advance(self, font: int, text: str) -> int:
+        """Width of ``text`` in the plain (0), bold (1) or small (2) font, remembered: the
+        same labels are measured on every paint."""
+        key = (font, text)
+        width = self._advances.get(key)
+        if width is None:
+            metrics = (self.fontMetrics(), QFontMetrics(self._bold), QFontMetrics(self._small))
+            width = self._advances[key] = metrics[font].horizontalAdvance(text)
+        return width
+
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self.viewport())
         theme = Theme.of(self)
@@ -675,61 +560,66 @@ class TimelineCanvas(QAbstractScrollArea):
             return
         width, height = self.viewport().width(), self.viewport().height()
         label_w, axis_h, row_h = self.label_width, self.axis_height, self.row_height
-        first = max(0, self.verticalScrollBar().value() // row_h)
-        last = min(len(self._rows), first + (height - axis_h) // row_h + 2)
-        first_week = max(0, math.floor(self.horizontalScrollBar().value() / self._ppw))
-        last_week = min(
-            self.weeks,
-            math.ceil((self.horizontalScrollBar().value() + width - label_w) / self._ppw) + 1,
+        hscroll, vscroll = self.horizontalScrollBar().value(), self.verticalScrollBar().value()
+        ctx = _PaintContext(
+            theme, width, height, label_w, axis_h, row_h, label_w - hscroll, self._ppw, vscroll
+        )
+        exposed = event.rect()  # a hover change repaints two rows, not the whole chart
+        first = max(0, (max(exposed.top(), axis_h) + vscroll - axis_h) // row_h)
+        last = min(len(self._rows), (exposed.bottom() + vscroll - axis_h) // row_h + 1)
+        weeks = (
+            max(0, math.floor(hscroll / self._ppw)),
+            min(self.weeks, math.ceil((hscroll + width - label_w) / self._ppw) + 1),
         )
         chart = QRectF(label_w, axis_h, width - label_w, height - axis_h)
 
         painter.save()
         painter.setClipRect(chart)
         for i in range(first, last):
-            top = self.row_top(i)
-            row = self._rows[i]
-            row_rect = QRectF(label_w, top, width - label_w, row_h)
-            if row.stream is None:
+            row_rect = QRectF(label_w, ctx.top(i), width - label_w, row_h)
+            if self._rows[i].stream is None:
                 painter.fillRect(row_rect, theme.band)
             elif i == self._hover_row:
                 painter.fillRect(row_rect, theme.hover)
-        self._paint_grid(painter, chart, theme)
+        self._paint_grid(painter, chart, ctx)
+        painter.setFont(self._small)
         for i in range(first, last):
             row = self._rows[i]
             if row.stream is None:
-                self._paint_contract(painter, row.contract, self.row_top(i), theme)
+                self._paint_contract(painter, row.contract, ctx.top(i), ctx)
             else:
-                self._paint_stream(
-                    painter, row.stream, self.row_top(i), (first_week, last_week), theme
-                )
-        self._paint_completion(painter, chart)
+                self._paint_stream(painter, row.stream, ctx.top(i), weeks, ctx)
+        painter.setFont(self.font())
+        self._paint_completion(painter, chart, ctx)
         painter.restore()
 
-        self._paint_labels(painter, first, last, axis_h, label_w, height, theme)
-        self._paint_axis(painter, label_w, axis_h, width, theme)
+        if exposed.left() < label_w:
+            self._paint_labels(painter, first, last, ctx)
+        if exposed.top() < axis_h:
+            self._paint_axis(painter, ctx)
         painter.setPen(QPen(theme.axis, 1))
         painter.drawLine(QPointF(label_w - 0.5, 0), QPointF(label_w - 0.5, height))
         painter.drawLine(QPointF(0, axis_h - 0.5), QPointF(width, axis_h - 0.5))
         painter.end()
 
-    def _paint_grid(self, painter: QPainter, chart: QRectF, theme: Theme) -> None:
+    def _paint_grid(self, painter: QPainter, chart: QRectF, ctx: _PaintContext) -> None:
         assert self._plan is not None
+        major, minor = QPen(ctx.theme.axis, 1), QPen(ctx.theme.grid, 1)
         for tick in date_ticks(self._plan.plan_start, self.weeks, self._ppw):
-            x = round(self.x_of_week(tick.week)) + 0.5
-            painter.setPen(QPen(theme.axis if tick.major else theme.grid, 1))
+            x = round(ctx.x(tick.week)) + 0.5
+            painter.setPen(major if tick.major else minor)
             painter.drawLine(QPointF(x, chart.top()), QPointF(x, chart.bottom()))
-        end_x = self.x_of_week(self.weeks)
+        end_x = ctx.x(self.weeks)
         painter.fillRect(
             QRectF(end_x, chart.top(), max(0.0, chart.right() - end_x), chart.height()),
-            theme.outside,
+            ctx.theme.outside,
         )
 
-    def _paint_completion(self, painter: QPainter, chart: QRectF) -> None:
+    def _paint_completion(self, painter: QPainter, chart: QRectF, ctx: _PaintContext) -> None:
         assert self._plan is not None
         week = self._plan.completion_week
         if 0 < week < self.weeks:
-            x = self.x_of_week(week)
+            x = ctx.x(week)
             painter.setPen(QPen(COMPLETION_COLOR, 1.5, Qt.PenStyle.DashLine))
             painter.drawLine(QPointF(x, chart.top()), QPointF(x, chart.bottom()))
 
@@ -739,125 +629,124 @@ class TimelineCanvas(QAbstractScrollArea):
         stream: StreamRow,
         top: int,
         weeks: tuple[int, int],
-        theme: Theme,
+        ctx: _PaintContext,
     ) -> None:
+        """The stream's bar (the small font is set): bands of vendor shares, then the
+        phases' outlines and labels."""
         first_week, last_week = weeks
         pad = 4
-        bar_top, bar_h = top + pad, self.row_height - 2 * pad
-        hatch = QBrush(QColor(255, 255, 255, 150), Qt.BrushStyle.BDiagPattern)
+        bar_top, bar_h = top + pad, ctx.row_h - 2 * pad
+        origin, ppw, label_w = ctx.origin, ctx.ppw, ctx.label_w
         for band in stream.bands:
             if band.end <= first_week or band.start >= last_week:
                 continue
-            x0, x1 = self.x_of_week(band.start), self.x_of_week(band.end)
+            x0 = origin + band.start * ppw
+            w = (band.end - band.start) * ppw
             y = float(bar_top)
             for vendor, fraction, exited in band.parts:
                 h = bar_h * fraction
-                rect = QRectF(x0, y, x1 - x0, h)
+                rect = QRectF(x0, y, w, h)
                 if vendor == UNSERVED:
                     painter.fillRect(rect, UNSERVED_COLOR)
-                    painter.fillRect(rect, hatch)
+                    painter.fillRect(rect, self._hatch)
                 else:
-                    painter.fillRect(rect, vendor_color(vendor, exited))
+                    painter.fillRect(rect, ctx.color(vendor, exited))
                 y += h
-        painter.setFont(self._small)
-        fm = painter.fontMetrics()
         for seg in stream.segments:
             if seg.end_week <= first_week or seg.start_week >= last_week:
                 continue
-            x0, x1 = self.x_of_week(seg.start_week), self.x_of_week(seg.end_week)
-            rect = QRectF(x0, bar_top, x1 - x0, bar_h)
+            x0 = origin + seg.start_week * ppw
+            rect = QRectF(x0, bar_top, (seg.end_week - seg.start_week) * ppw, bar_h)
             if seg.phase == Phase.CUTOVER:
-                painter.setPen(QPen(theme.text, 1, Qt.PenStyle.DashLine))
+                painter.setPen(ctx.cutover_pen)
                 painter.setBrush(Qt.BrushStyle.NoBrush)
                 painter.drawRect(rect.adjusted(0.5, 0.5, -0.5, -0.5))
-            label = {
-                Phase.EXITING: seg.vendors[0] if seg.vendors else "",
-                Phase.NEW: ", ".join(seg.vendors),
-                Phase.CUTOVER: "cutover",
-                Phase.UNSERVED: "unserved",
-            }[seg.phase]
-            if label and fm.horizontalAdvance(label) + 8 <= rect.width():
-                background = (
-                    UNSERVED_COLOR
-                    if seg.phase == Phase.UNSERVED
-                    else vendor_color(seg.vendors[-1], seg.phase == Phase.EXITING)
-                    if seg.vendors
-                    else QColor("#ffffff")
+            label = seg.label
+            if not label:
+                continue
+            advance = self._advance(2, label)
+            if advance + 8 > rect.width():
+                continue
+            background = (
+                UNSERVED_COLOR
+                if seg.phase == Phase.UNSERVED
+                else ctx.color(seg.vendors[-1], seg.phase == Phase.EXITING)
+                if seg.vendors
+                else _WHITE
+            )
+            visible = rect.intersected(QRectF(label_w, rect.top(), 1e6, rect.height()))
+            if len(seg.vendors) > 1 and seg.phase == Phase.NEW:  # a patchwork: use a chip
+                background = _CHIP
+                chip = QRectF(
+                    visible.left() + 2,
+                    visible.top() + 2,
+                    min(visible.width() - 4, advance + 6),
+                    visible.height() - 4,
                 )
-                visible = rect.intersected(QRectF(self.label_width, rect.top(), 1e6, rect.height()))
-                if len(seg.vendors) > 1 and seg.phase == Phase.NEW:  # a patchwork: use a chip
-                    background = QColor(255, 255, 255, 215)
-                    chip = QRectF(
-                        visible.left() + 2,
-                        visible.top() + 2,
-                        min(visible.width() - 4, fm.horizontalAdvance(label) + 6),
-                        visible.height() - 4,
-                    )
-                    painter.fillRect(chip, background)
-                painter.setPen(text_color_on(background))
-                painter.drawText(
-                    visible.adjusted(4, 0, -4, 0),
-                    Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft,
-                    label,
-                )
-        painter.setFont(self.font())
+                painter.fillRect(chip, background)
+            painter.setPen(ctx.text_on(background))
+            painter.drawText(visible.adjusted(4, 0, -4, 0), _LEFT_VCENTER, label)
 
-    def _paint_contract(self, painter: QPainter, c: ContractRow, top: int, theme: Theme) -> None:
-        row_h = self.row_height
+    def _paint_contract(
+        self, painter: QPainter, c: ContractRow, top: int, ctx: _PaintContext
+    ) -> None:
+        """The contract's life, deadlines and exit (the small font is set)."""
+        row_h = ctx.row_h
         mid = top + row_h / 2
         if c.exit_week is not None:
-            color = vendor_color(c.vendor, True) if c.vendor else QColor("#9aa1ab")
-            x0, x1 = self.x_of_week(0), self.x_of_week(c.exit_week)
+            color = ctx.color(c.vendor, True) if c.vendor else QColor("#9aa1ab")
+            x0, x1 = ctx.x(0), ctx.x(c.exit_week)
             painter.fillRect(QRectF(x0, mid - 3, x1 - x0, 6), color.lighter(115))
             if c.early and c.last_week is not None and c.last_week > c.exit_week:
                 painter.setPen(QPen(color, 1.5, Qt.PenStyle.DotLine))
-                painter.drawLine(QPointF(x1, mid), QPointF(self.x_of_week(c.last_week), mid))
+                painter.drawLine(QPointF(x1, mid), QPointF(ctx.x(c.last_week), mid))
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         radius = row_h * 0.26
         if c.notice_by is not None:
-            paint_diamond(painter, QPointF(self.x_of_date(c.notice_by), mid), radius, NOTICE_COLOR)
+            paint_diamond(
+                painter, QPointF(self._x_of_date(ctx, c.notice_by), mid), radius, NOTICE_COLOR
+            )
         if c.non_renewal_by is not None:
             paint_diamond(
-                painter, QPointF(self.x_of_date(c.non_renewal_by), mid), radius, NON_RENEWAL_COLOR
+                painter,
+                QPointF(self._x_of_date(ctx, c.non_renewal_by), mid),
+                radius,
+                NON_RENEWAL_COLOR,
             )
         if c.exit_week is not None:
-            x = self.x_of_week(c.exit_week)
+            x = ctx.x(c.exit_week)
             paint_flag(painter, x, top + 4, top + row_h - 4, EXIT_COLOR)
             text = f"exit {c.exit_date.isoformat() if c.exit_date else ''}" + (
                 " (early)" if c.early else ""
             )
-            painter.setFont(self._small)
             fm = painter.fontMetrics()
+            advance = self._advance(2, text)
             tx = x + row_h * 0.45 + 4
-            if tx + fm.horizontalAdvance(text) > self.viewport().width():
-                tx = x - 6 - fm.horizontalAdvance(text)
+            if tx + advance > ctx.width:
+                tx = x - 6 - advance
             painter.fillRect(  # keeps the text readable over markers it may cross
-                QRectF(tx - 2, mid - fm.height() / 2, fm.horizontalAdvance(text) + 4, fm.height()),
-                theme.band,
+                QRectF(tx - 2, mid - fm.height() / 2, advance + 4, fm.height()), ctx.theme.band
             )
-            painter.setPen(theme.text)
+            painter.setPen(ctx.theme.text)
             painter.drawText(QPointF(tx, mid + fm.ascent() / 2 - 1), text)
-            painter.setFont(self.font())
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
 
-    def _paint_labels(
-        self,
-        painter: QPainter,
-        first: int,
-        last: int,
-        axis_h: int,
-        label_w: int,
-        height: int,
-        theme: Theme,
-    ) -> None:
+    def _x_of_date(self, ctx: _PaintContext, d: date) -> float:
+        assert self._plan is not None
+        return ctx.x((d - self._plan.plan_start).days / 7)
+
+    def _paint_labels(self, painter: QPainter, first: int, last: int, ctx: _PaintContext) -> None:
+        label_w, axis_h, row_h, theme = ctx.label_w, ctx.axis_h, ctx.row_h, ctx.theme
         painter.save()
-        painter.setClipRect(QRectF(0, axis_h, label_w, height - axis_h))
-        painter.fillRect(QRectF(0, axis_h, label_w, height - axis_h), self.palette().window())
-        row_h = self.row_height
+        column = QRectF(0, axis_h, label_w, ctx.height - axis_h)
+        painter.setClipRect(column)
+        painter.fillRect(column, self.palette().window())
         text_color = self.palette().windowText().color()
         muted = theme.muted
+        grid = QPen(theme.grid, 1)
+        plain = self.fontMetrics()
         for i in range(first, last):
-            top = self.row_top(i)
+            top = ctx.top(i)
             row = self._rows[i]
             rect = QRectF(8, top, label_w - 14, row_h)
             if row.stream is None:
@@ -867,90 +756,83 @@ class TimelineCanvas(QAbstractScrollArea):
                 painter.setPen(text_color)
                 painter.setFont(self._bold)
                 head = f"{arrow} {c.contract_id}"
-                painter.drawText(rect, Qt.AlignmentFlag.AlignVCenter, head)
-                used = painter.fontMetrics().horizontalAdvance(head + "  ")
+                painter.drawText(rect, _VCENTER, head)
+                used = self._advance(1, head + "  ")
                 painter.setFont(self.font())
-                rest = c.title or c.vendor
                 painter.setPen(muted)
                 painter.drawText(
                     rect.adjusted(used, 0, 0, 0),
-                    Qt.AlignmentFlag.AlignVCenter,
-                    painter.fontMetrics().elidedText(
-                        rest, Qt.TextElideMode.ElideRight, int(rect.width() - used)
+                    _VCENTER,
+                    plain.elidedText(
+                        c.title or c.vendor, Qt.TextElideMode.ElideRight, int(rect.width() - used)
                     ),
                 )
             else:
                 s = row.stream
                 if i == self._hover_row:
                     painter.fillRect(QRectF(0, top, label_w, row_h), theme.hover)
-                fm = painter.fontMetrics()
-                ident = s.stream_id
                 inner = rect.adjusted(16, 0, 0, 0)
                 painter.setPen(text_color)
-                painter.drawText(inner, Qt.AlignmentFlag.AlignVCenter, ident)
-                used = fm.horizontalAdvance(ident + "  ")
-                detail = " · ".join(p for p in (s.name, s.skill) if p)
+                painter.drawText(inner, _VCENTER, s.stream_id)
+                used = self._advance(0, s.stream_id + "  ")
                 painter.setPen(muted)
                 painter.drawText(
                     inner.adjusted(used, 0, 0, 0),
-                    Qt.AlignmentFlag.AlignVCenter,
-                    fm.elidedText(detail, Qt.TextElideMode.ElideRight, int(inner.width() - used)),
+                    _VCENTER,
+                    plain.elidedText(
+                        s.detail, Qt.TextElideMode.ElideRight, int(inner.width() - used)
+                    ),
                 )
-            painter.setPen(QPen(theme.grid, 1))
+            painter.setPen(grid)
             painter.drawLine(QPointF(0, top + row_h - 0.5), QPointF(label_w, top + row_h - 0.5))
         painter.restore()
 
-    def _paint_axis(
-        self, painter: QPainter, label_w: int, axis_h: int, width: int, theme: Theme
-    ) -> None:
+    def _paint_axis(self, painter: QPainter, ctx: _PaintContext) -> None:
         assert self._plan is not None
+        label_w, axis_h, width, theme = ctx.label_w, ctx.axis_h, ctx.width, ctx.theme
         painter.fillRect(QRectF(0, 0, width, axis_h), self.palette().window())
         fm = self.fontMetrics()
         painter.setPen(self.palette().windowText().color())
         painter.setFont(self._bold)
-        painter.drawText(
-            QRectF(10, 0, label_w - 14, axis_h), Qt.AlignmentFlag.AlignVCenter, "Contract / stream"
-        )
+        painter.drawText(QRectF(10, 0, label_w - 14, axis_h), _VCENTER, "Contract / stream")
         painter.setFont(self.font())
         painter.save()
         painter.setClipRect(QRectF(label_w, 0, width - label_w, axis_h))
         tier = fm.height() + 6
         ticks = date_ticks(self._plan.plan_start, self.weeks, self._ppw)
+        major, minor = QPen(theme.axis, 1), QPen(theme.grid, 1)
         for tick in ticks:
-            x = round(self.x_of_week(tick.week)) + 0.5
-            painter.setPen(QPen(theme.axis if tick.major else theme.grid, 1))
+            x = round(ctx.x(tick.week)) + 0.5
+            painter.setPen(major if tick.major else minor)
             painter.drawLine(QPointF(x, 2), QPointF(x, axis_h))
         painter.setPen(self.palette().windowText().color())
-        right = min(float(width), self.x_of_week(self.weeks) + 40)
-        for x, label in place_labels(ticks, self.x_of_week, fm.horizontalAdvance, right):
+        right = min(float(width), ctx.x(self.weeks) + 40)
+        measure = functools.partial(self._advance, 0)
+        for x, label in place_labels(ticks, ctx.x, measure, right):
             painter.drawText(QPointF(x, 3 + fm.ascent()), label)
         step = next(
-            (
-                s
-                for s in (1, 2, 4, 8, 13, 26, 52)
-                if s * self._ppw >= fm.horizontalAdvance("W104") + 10
-            ),
+            (s for s in (1, 2, 4, 8, 13, 26, 52) if s * self._ppw >= self._advance(0, "W104") + 10),
             104,
         )
         painter.setPen(theme.axis)
         painter.setFont(self._small)
         small = painter.fontMetrics()
         for week in range(0, self.weeks + 1, step):
-            x = self.x_of_week(week)
+            x = ctx.x(week)
             painter.drawLine(QPointF(x, axis_h - 5), QPointF(x, axis_h))
-            if x + small.horizontalAdvance(f"W{week}") + 3 <= width:
+            if x + self._advance(2, f"W{week}") + 3 <= width:
                 painter.drawText(QPointF(x + 3, tier + small.ascent() + 2), f"W{week}")
         week = self._plan.completion_week
         if 0 < week < self.weeks:
             text = f"done W{week}"
-            x = self.x_of_week(week)
-            w = small.horizontalAdvance(text) + 8
+            x = ctx.x(week)
+            w = self._advance(2, text) + 8
             box = QRectF(x - w / 2, tier, w, small.height() + 4)
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(COMPLETION_COLOR)
             painter.drawRoundedRect(box, 3, 3)
-            painter.setPen(QColor("#ffffff"))
+            painter.setPen(_WHITE)
             painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         painter.setFont(self.font())
@@ -1027,7 +909,8 @@ class TimelineView(PlanView):
         return self.canvas.pixels_per_week
 
     def _show_plan(self, plan: PlanResult, baseline: PlanResult | None) -> None:
-        self.canvas.set_plan(plan)
+        digest = digest_of(plan)
+        self.canvas.set_plan(plan, digest.timeline if digest is not None else None)
         self.legend.set_items(self._legend_items(plan))
         n_streams = sum(len(c.streams) for c in self.canvas.contracts)
         done = (
@@ -1049,16 +932,17 @@ class TimelineView(PlanView):
         vendors = plan.vendors
         items: list[LegendItem] = []
         if len(vendors) and {"vendor", "exited"} <= set(vendors.columns):
-            engaged = vendors["engaged"] if "engaged" in vendors.columns else True
-            used = vendors[(vendors["exited"]) | engaged]
-            for rec in used.sort_values(["exited", "vendor"], ascending=[False, True]).to_dict(
-                "records"
-            ):
-                exited = bool(rec["exited"])
-                name = str(rec["vendor"])
-                items.append(
-                    LegendItem(f"{name} (exiting)" if exited else name, vendor_color(name, exited))
-                )
+            names = vendors["vendor"].tolist()
+            exits = [bool(e) for e in vendors["exited"].tolist()]
+            engaged = (
+                [bool(e) for e in vendors["engaged"].tolist()]
+                if "engaged" in vendors.columns
+                else [True] * len(names)
+            )
+            used = [(ex, n) for n, ex, en in zip(names, exits, engaged, strict=True) if ex or en]
+            for exited, name in sorted(used, key=lambda v: (not v[0], v[1])):  # exiting first
+                label = f"{name} (exiting)" if exited else str(name)
+                items.append(LegendItem(label, vendor_color(str(name), exited)))
         items += [
             LegendItem("Unserved", UNSERVED_COLOR, Swatch.HATCH),
             LegendItem("Cutover", self.palette().text().color(), Swatch.DASHED),
