@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 from pathlib import Path
 
@@ -27,6 +28,10 @@ def application(argv: list[str] | None = None) -> QApplication:
     if not isinstance(app, QApplication):
         app = QApplication(argv if argv is not None else sys.argv[:1])
     app.setWindowIcon(icon("app"))
+    # Move everything loaded so far (Qt, pandas, numpy: ~70k objects) out of the garbage
+    # collector's reach. A full collection on the GUI thread walks them all, ~40 ms each
+    # time, for nothing: modules live as long as the process.
+    gc.freeze()
     return app
 
 

@@ -14,7 +14,7 @@ import time
 import weakref
 from dataclasses import dataclass
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, QThread, QTimer, Signal, Slot
 
 from ui.tasks import CancelFlag, Task
 
@@ -171,7 +171,9 @@ class TaskRunner(QObject):
         if not self._busy:  # already handled by shutdown()
             return
         self._busy = False
-        _gc_resume()
+        # Collect in an event-loop pass of its own, not in the one that shows the result
+        # (a big plan's first view and repaint): two short pauses instead of one long one.
+        QTimer.singleShot(0, _gc_resume)
         self.busy_changed.emit(False)
 
     def cancel(self) -> None:
@@ -184,5 +186,8 @@ class TaskRunner(QObject):
         running = self._thread is not None and self._thread.isRunning()
         if running and self._thread is not None and not self._thread.wait(timeout_ms):
             return False
-        self._on_finished()  # do not wait for the queued signal: the loop may be ending
+        if self._busy:  # do not wait for the queued signal: the loop may be ending
+            self._busy = False
+            _gc_resume()
+            self.busy_changed.emit(False)
         return True

@@ -158,6 +158,18 @@ def test_worker_passes_every_new_phase_but_throttles_repeats(qtbot) -> None:
     assert len(seen) < 20
 
 
+def test_garbage_collection_pauses_while_a_worker_runs(qtbot) -> None:
+    import gc
+
+    runner = TaskRunner()
+    seen: list[bool] = []
+    with qtbot.waitSignal(runner.result, timeout=10_000):
+        runner.start(lambda progress, cancel: seen.append(gc.isenabled()), "gc")
+    assert seen == [False]  # no collection may free Qt objects off the GUI thread
+    qtbot.waitUntil(lambda: not runner.busy)
+    qtbot.waitUntil(gc.isenabled)  # back on, collected in an event-loop pass of its own
+
+
 def test_worker_error_is_a_signal_not_a_crash(qtbot) -> None:
     runner = TaskRunner()
 
