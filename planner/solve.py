@@ -222,55 +222,78 @@ def _fractional_contracts(model: Model, relaxed: FloatArray) -> list[int]:
 
 
 def _repair(solver: _Solver, relaxed: FloatArray, lower_bound: float, gap: float,
-            progress: ProgressFn, max_tries: int = 12) -> tuple[FloatArray | None, float]:
+            progress: ProgressFn, max_tries: int = 14) -> tuple[FloatArray | None, float]:
     """Rounding and repair: the best plan from warm LP re-solves with the binaries fixed.
 
-    Tries the three global roundings of :func:`_exit_roundings`, then, one contract at a
-    time, the other readings of that contract's exit week. Stops once the plan is proven
-    within ``gap`` of ``lower_bound`` or after ``max_tries`` LPs (a count, not a time, so
-    the same workbook always gives the same plan).
+    1. the three global roundings of :func:`_exit_roundings`;
+    2. a dive: keep every binary the LP already decided, decide the exit week of the most
+       undecided contract (its rounding), re-solve the LP with the rest free, and round
+       that LP too; repeat while contracts stay undecided.
+    Stops once a plan is proven within ``gap`` of ``lower_bound`` or after ``max_tries``
+    LPs (a count, not a time, so the same workbook always gives the same plan).
     """
     model, ints = solver.model, solver.int_cols
-    ix = model.index
     tries = 0
     best: FloatArray | None = None
     best_obj = np.inf
-    best_fix: FloatArray | None = None
 
-    def attempt(fix: FloatArray) -> bool:
-        nonlocal best, best_obj, best_fix, tries
+    def done() -> bool:
+        if tries >= max_tries:
+            return True
+        return best is not None and best_obj - lower_bound <= gap * max(abs(best_obj), 1.0)
+
+    def lp(lower: FloatArray, upper: FloatArray) -> FloatArray | None:
+        nonlocal tries
         tries += 1
-        solver.set_bounds(ints, fix, fix)
+        solver.set_bounds(ints, lower, upper)
         status, sol = solver.run()
-        if sol is not None and status == _HS.kOptimal:
+        if _stopped_status(status, solver.cancel) is not None:
+            raise SolveCancelled
+        return sol if sol is not None and status == _HS.kOptimal else None
+
+    def attempt(fix: FloatArray) -> None:
+        nonlocal best, best_obj
+        sol = lp(fix, fix)
+        if sol is not None:
             obj = float(model.cost @ sol + model.offset)
             if obj < best_obj - 1e-9 * max(1.0, abs(obj)):
-                best, best_obj, best_fix = sol, obj, fix.copy()
-        elif _stopped_status(status, solver.cancel) is not None:
-            return False
-        return best_obj - lower_bound > gap * max(abs(best_obj), 1.0) and tries < max_tries
+                best, best_obj = sol, obj
 
-    roundings = _exit_roundings(model, relaxed, ints)
-    go_on = True
-    for fix in roundings.values():
-        if not go_on:
-            break
-        go_on = attempt(fix)
-    if go_on and best_fix is not None:
-        progress(SolveProgress(0.65, "Repairing exit weeks one contract at a time"))
-        col_pos = {int(c): i for i, c in enumerate(ints)}
-        for c in _fractional_contracts(model, relaxed):
-            t = model.data.terms[c]
-            first = int(ix.contract_a[c])
-            pos = np.array([col_pos[first + k] for k in range(t.L - t.lo)])
-            for reading in roundings.values():
-                if not go_on:
-                    break
-                if np.array_equal(reading[pos], best_fix[pos]):
-                    continue
-                fix = best_fix.copy()
-                fix[pos] = reading[pos]
-                go_on = attempt(fix)
+    try:
+        for fix in _exit_roundings(model, relaxed, ints).values():
+            if done():
+                break
+            attempt(fix)
+        current = relaxed
+        lower, upper = model.lower[ints].copy(), model.upper[ints].copy()
+        if not done():
+            progress(SolveProgress(0.65, "Repairing exit weeks one contract at a time"))
+        while not done():
+            vals = current[ints]
+            decided = (vals < 1e-6) | (vals > 1 - 1e-6)
+            lower[decided] = upper[decided] = np.round(vals[decided])
+            half = _exit_roundings(model, current, ints)["half"]
+            undecided = _fractional_contracts(model, current)
+            is_z = ~((ints >= model.index.a.start) & (ints < model.index.a.stop))
+            lower[is_z & ~decided] = upper[is_z & ~decided] = half[is_z & ~decided]
+            if not undecided:
+                break
+            mass = [float(np.minimum(current[f:f + n], 1 - current[f:f + n]).sum())
+                    for f, n in ((int(model.index.contract_a[c]),
+                                  model.data.terms[c].L - model.data.terms[c].lo)
+                                 for c in undecided)]
+            c = undecided[int(np.argmax(mass))]
+            first = int(model.index.contract_a[c])
+            pos = np.flatnonzero((ints >= first)
+                                 & (ints < first + model.data.terms[c].L - model.data.terms[c].lo))
+            lower[pos] = upper[pos] = half[pos]
+            nxt = lp(lower, upper)
+            if nxt is None or done():
+                break
+            current = nxt
+            attempt(_exit_roundings(model, current, ints)["half"])
+    except SolveCancelled:
+        pass
     solver.set_bounds(ints, model.lower[ints], model.upper[ints])
     return best, best_obj
 
