@@ -593,11 +593,20 @@ def diagnose(
                 situation = Situation.PENALTY
     except InsightsCancelled:
         return _empty(cur, cancelled=True)
+    summary = (f"Every task can be placed and the earliest full exit is "
+               f"{when(st, exit_week or 0)}: nothing to fix.")
+    if situation is Situation.PENALTY and plan is not None and (
+            plan.status is not SolveStatus.OPTIMAL):
+        # an unproven plan may leave placeable work only because the search stopped
+        situation = None
+        summary = (f"Every task can be placed and the earliest full exit is "
+                   f"{when(st, exit_week or 0)}. The plan leaves "
+                   f"{tasks(plan.costs.unserved_tasks)} tasks unserved but is not proven "
+                   f"optimal ({plan.status.value}, gap {plan.gap:.2%}): a longer solve or a "
+                   f"larger gap tolerance may place them.")
     if situation is None:
         report(SolveProgress(1.0, "Doctor: done"))
-        return _empty(cur, exit_week=exit_week,
-                      summary=f"Every task can be placed and the earliest full exit is "
-                      f"{when(st, exit_week or 0)}: nothing to fix.")
+        return _empty(cur, exit_week=exit_week, summary=summary)
     if situation is Situation.PENALTY:
         assert plan is not None
         return _penalty(dataset, deadline, plan, exit_week, time_limit, gap, report, cancel)

@@ -18,7 +18,7 @@ stays as it is, so the saving of more capacity assumes it comes at today's rate.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from enum import StrEnum
 
@@ -92,7 +92,9 @@ class Lever:
     cost_before: float  # cheapest plan
     cost_after: float
     saving: float  # cost_before - cost_after
-    estimate: float  # the dual-based saving that shortlisted it (money, first-order)
+    # first-order saving from the duals that shortlisted it: a ranking score only (one
+    # task's value times the whole step, so it can be far off), never shown as a saving
+    estimate: float
     sentence: str
     vendor: str = ""
     skill: str = ""
@@ -114,14 +116,13 @@ class LeverReport:
 
     def table(self) -> pd.DataFrame:
         cols = ["rank", "kind", "target", "change", "weeks_earlier", "saving",
-                "exit_week_before", "exit_week_after", "cost_before", "cost_after",
-                "estimate", "sentence"]
+                "exit_week_before", "exit_week_after", "cost_before", "cost_after", "sentence"]
         return pd.DataFrame([{
             "rank": i + 1, "kind": lv.kind.value, "target": lv.target, "change": lv.change,
             "weeks_earlier": lv.weeks_earlier, "saving": lv.saving,
             "exit_week_before": lv.exit_week_before, "exit_week_after": lv.exit_week_after,
             "cost_before": lv.cost_before, "cost_after": lv.cost_after,
-            "estimate": lv.estimate, "sentence": lv.sentence,
+            "sentence": lv.sentence,
         } for i, lv in enumerate(self.levers)], columns=cols)
 
     def lines(self) -> list[str]:
@@ -147,9 +148,8 @@ class _Candidate:
 
 
 def _ramp_rows(offer: CapacityOffer, onboarding: int, H: int) -> FloatArray:
-    return np.array([CapacityOffer(offer.vendor, offer.skill, offer.weekly_capacity,
-                                   offer.unit_price, onboarding, offer.ramp_weeks).ramp(t)
-                     for t in range(H)])
+    sooner = replace(offer, onboarding_weeks=onboarding)
+    return np.array([sooner.ramp(t) for t in range(H)])
 
 
 def _candidates(ds: Dataset, d: ModelData, plan: PlanResult, steps: LeverSteps,
@@ -172,7 +172,7 @@ def _candidates(ds: Dataset, d: ModelData, plan: PlanResult, steps: LeverSteps,
             LeverKind.CAPACITY, who, f"+{tasks(delta)} tasks/week", offer.weekly_capacity,
             offer.weekly_capacity + delta,
             f"{tasks(delta)} more {offer.skill} tasks/week at {offer.vendor}{start}",
-            offer_variant(ds, offer, weekly_capacity=lambda o, x=delta: o.weekly_capacity + x),
+            offer_variant(ds, offer, weekly_capacity=lambda row, x=delta: row.weekly_capacity + x),
             delta * float(ramp @ room[o]) - setup, delta * float(ramp @ room_u[o]), ids))
         if offer.onboarding_weeks > 0:
             new = max(0, offer.onboarding_weeks - steps.onboarding_weeks)

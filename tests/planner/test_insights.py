@@ -335,6 +335,14 @@ def _two_problems(**contract: object) -> Dataset:
                                                         cutover_weeks=0)))
 
 
+def test_unserved_work_of_an_unproven_plan_is_not_blamed_on_the_penalty() -> None:
+    ds = one_stream(offers=[{"unit_price": 60.0}], horizon=12, unserved_penalty=10.0)
+    stopped = replace(solve(ds), status=SolveStatus.TIME_LIMIT)
+    report = diagnose(ds, plan=stopped)
+    assert report.situation is None and report.diagnoses == ()
+    assert "not proven optimal" in report.summary
+
+
 def test_two_problems_fixed_together() -> None:
     # C1 outlasts the 12-week horizon: all work is placed, but week 11 cannot be freed
     # (S1: no eligible vendor, S2: 40 short). Clearing Turing and 40 more image tasks at
