@@ -195,7 +195,7 @@ def _exit_roundings(model: Model, relaxed: FloatArray, int_cols: np.ndarray
     - ``half``: a[c,t] >= 0.5 (the usual rounding);
     - ``early``: the contract ends in the first week its a[c,t] drops below 1;
     - ``late``: the contract runs while any a[c,t] > 0.
-    A vendor with any LP engagement is engaged in all three.
+    A vendor is engaged from an LP engagement of 0.5 in the first, from any in the others.
     """
     ix = model.index
     vals = relaxed[int_cols]
@@ -204,7 +204,7 @@ def _exit_roundings(model: Model, relaxed: FloatArray, int_cols: np.ndarray
     for name, threshold in (("half", 0.5), ("early", 1.0 - 1e-6), ("late", 1e-6)):
         r = np.zeros(len(int_cols))
         r[is_a] = vals[is_a] >= threshold
-        r[~is_a] = vals[~is_a] > TASK_EPS
+        r[~is_a] = vals[~is_a] >= 0.5 if name == "half" else vals[~is_a] > TASK_EPS
         out[name] = r
     return out
 
@@ -355,23 +355,35 @@ def _minimise_cost(solver: _Solver, gap: float, progress: ProgressFn,
     h = solver.h
     h.cbMipImprovingSolution.subscribe(improving)
     h.cbMipInterrupt.subscribe(report)
-    if best is not None:
-        h.setSolution(_solution(best))
     try:
-        status, mip = solver.run(gap=gap)
+        start = best
+        while True:
+            if start is not None:
+                h.setSolution(_solution(start))
+            status, mip = solver.run(gap=gap)
+            # Every candidate's cost is re-added from its own vector: HiGHS may hand
+            # back the injected start rather than its better incumbent (highspy 1.16).
+            if mip is not None:
+                found.append((float(model.cost @ mip + model.offset), mip))
+            for obj, vec in found:
+                if obj < best_obj:
+                    best, best_obj = vec, obj
+            claimed = float(h.getInfo().objective_function_value)
+            stale = (mip is not None and start is not None
+                     and claimed < best_obj - 1e-7 * max(1.0, abs(best_obj)))
+            if not stale or _stopped_status(status, solver.cancel) is not None:
+                break
+            # HiGHS proved a better plan than any vector it returned: solve again
+            # without the start, so the plan read back is its own.
+            progress(SolveProgress(0.8, "Reading back the optimal plan"))
+            h.clearSolver()
+            start = None
     finally:
         h.setOptionValue("presolve", "off")
         h.cbMipImprovingSolution.unsubscribe(improving)
         h.cbMipInterrupt.unsubscribe(report)
     bound = max(lower_bound, solver.mip_bound()) if np.isfinite(solver.mip_bound()) \
         else lower_bound
-    # Every candidate's cost is re-added from its own vector: HiGHS may hand back the
-    # injected start rather than its better incumbent (highspy 1.16).
-    if mip is not None:
-        found.append((float(model.cost @ mip + model.offset), mip))
-    for obj, vec in found:
-        if obj < best_obj:
-            best, best_obj = vec, obj
     if best is None:
         return None
     stopped = _stopped_status(status, solver.cancel)

@@ -139,3 +139,38 @@ def test_prove_false_gives_a_verified_plan_with_an_honest_gap(tmp_path: Path) ->
     assert proven.status is SolveStatus.OPTIMAL
     assert proven.total_cost <= quick.total_cost + 1e-6
     assert quick.total_cost - proven.total_cost <= quick.gap * quick.total_cost + 1e-6
+
+
+def test_a_better_plan_proven_by_branch_and_bound_is_read_back(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """highspy 1.16 hands back the injected start after branch and bound even when it
+    proved a better plan. Force the repair to start from the costly plan (Cheap engaged for
+    its $5,000 setup fee: $5,790) and check the proven $3,010 plan is the one returned:
+    C1 ends at week 0, Turing does the vision work (70 x $3), the coding work is unserved
+    (70 x $40)."""
+    import planner.solve as solve_module
+    from planner.domain import CapacityOffer, Contract, Settings, Stream, Vendor
+    from tests.planner.builders import START, week
+
+    original = solve_module._exit_roundings
+
+    def late_only(*args: object) -> dict[str, object]:
+        late = original(*args)["late"]  # type: ignore[arg-type]
+        return {"half": late, "early": late, "late": late}
+
+    monkeypatch.setattr(solve_module, "_exit_roundings", late_only)
+    ds = Dataset(
+        contracts=(Contract("C1", "Scale AI", week(1), notice_days=0,
+                            min_commitment=10_000.0),),
+        streams=(Stream("S1", "C1", "vision", 10.0, 5.0, cutover_weeks=0),
+                 Stream("S2", "C1", "coding", 10.0, 5.0, cutover_weeks=0)),
+        vendors=(Vendor("Turing"), Vendor("Cheap", setup_fee=5_000.0)),
+        capacity=(CapacityOffer("Turing", "vision", 150.0, 3.0),
+                  CapacityOffer("Cheap", "coding", 50.0, 3.0, onboarding_weeks=1)),
+        settings=Settings(plan_start=START, horizon_weeks=7, unserved_penalty=40.0),
+    )
+    quick = PlanSession(ds).plan("cheapest", prove=False)
+    assert quick.total_cost == pytest.approx(5_790)  # the costly start, as intended
+    plan = checked(ds, solve(ds, mode="cheapest", gap=1e-6))
+    assert plan.status is SolveStatus.OPTIMAL
+    assert plan.total_cost == pytest.approx(70 * 3 + 70 * 40)
