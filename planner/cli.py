@@ -3,7 +3,9 @@
 - no arguments / ``gui [FILE]``: the desktop app (bundled sample when no file is given);
 - ``validate FILE``: import and list every problem, exit 0 if it can be planned, 2 if not;
 - ``insights FILE``: price of speed, levers and the infeasibility doctor;
-- ``plan FILE``: optimise and summarise, optionally writing the plan file and PDF report.
+- ``plan FILE``: optimise and summarise, optionally writing the plan file and PDF report;
+- ``scenarios FILE --scenario SPEC``: compare what-if scenarios with the base plan;
+- ``risk FILE --slip VENDOR:DIST``: Monte Carlo risk of vendor onboarding and ramp slips.
 
 The core stays Qt-free: the app is imported only when the ``gui`` command runs.
 """
@@ -49,10 +51,12 @@ def build_parser() -> argparse.ArgumentParser:
     val.add_argument("file", type=Path, help="workbook (.xlsx/.xlsm/.ods) or folder of .csv")
     val.add_argument("--quiet", action="store_true", help="print errors only")
 
-    from planner import insights_command, plan_command
+    from planner import insights_command, plan_command, risk_command, scenarios_command
 
     plan_command.add_arguments(sub)
     insights_command.add_arguments(sub)
+    scenarios_command.add_arguments(sub)
+    risk_command.add_arguments(sub)
     return parser
 
 
@@ -72,6 +76,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         from planner import insights_command
 
         return insights_command.run(args)
+    if args.command == "scenarios":
+        from planner import scenarios_command
+
+        return scenarios_command.run(args)
+    if args.command == "risk":
+        from planner import risk_command
+
+        return risk_command.run(args)
     raise AssertionError(args.command)
 
 
