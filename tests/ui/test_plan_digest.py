@@ -182,6 +182,40 @@ def test_planning_in_the_window_prepares_the_views(
     assert window.baseline is not None and window.plan_dataset is window.dataset
 
 
+def test_plan_travels_in_parts_and_arrives_whole() -> None:
+    import threading
+    from multiprocessing import Pipe
+
+    from ui.tasks import _Parts, _send_in_parts
+
+    plan = large_plan(n_streams=40, horizon=26, n_contracts=5)
+    digest = prepare(plan)
+    receiver, sender = Pipe(duplex=False)
+
+    def send() -> None:  # another thread, as across processes: a pipe holds little
+        for key, value in (("plan", plan), ("digest", digest), ("baseline", None)):
+            _send_in_parts(sender, key, value)
+        sender.send_bytes(b"")
+
+    threading.Thread(target=send, daemon=True).start()
+    received = _Parts()
+    sizes: list[int] = []
+    while data := receiver.recv_bytes():
+        sizes.append(len(data))
+        received.add(pickle.loads(data))
+    biggest_table = len(pickle.dumps(plan.allocation))
+    assert len(sizes) > 10 and max(sizes) < biggest_table + 1000  # one table at a time
+    whole = pickle.loads(pickle.dumps(plan))
+    got = received.whole["plan"]
+    assert got.allocation.equals(whole.allocation) and got.capacity.equals(whole.capacity)
+    assert got.costs == whole.costs and got.notes == whole.notes and got.status == whole.status
+    assert received.whole["baseline"] is None
+    got_digest = received.whole["digest"]
+    assert isinstance(got_digest, PlanDigest) and got_digest.timeline is not None
+    assert digest.timeline is not None and len(got_digest.timeline) == len(digest.timeline)
+    assert set(got_digest.tables) == set(digest.tables)
+
+
 # -- an M-size plan ---------------------------------------------------------------------------
 
 
