@@ -144,6 +144,7 @@ def price_of_speed(
     notes: list[str] = []
     solves = 0
     budget = max(2, max_points)
+    failed: set[int] = set()  # weeks whose solve found no plan in time
 
     def point(week: int, lo: float, hi: float) -> PlanResult | None:
         """The cheapest plan done by ``week`` with no task unserved (warm re-solve)."""
@@ -154,8 +155,10 @@ def price_of_speed(
                                progress=stage(report, lo, hi, f"Price of speed, {label}: "))
         if cancel.cancelled or (plan is not None and plan.status is SolveStatus.CANCELLED):
             raise InsightsCancelled
-        if plan is None:
-            notes.append(f"No plan with {label} was found within the time limit.")
+        if plan is None:  # no plan yet when the time limit struck (W >= w_min is feasible)
+            failed.add(week)
+            notes.append(f"The optimiser stopped at the time limit before finding a plan "
+                         f"with {label}; that point is left out.")
         else:
             curve.add(week, plan)
         return plan
@@ -201,7 +204,7 @@ def price_of_speed(
                 known = curve.known_weeks(w_min, w_max)
                 drops = [(curve.best(a).total_cost - curve.best(b).total_cost, a, b)
                          for a, b in itertools.pairwise(known) if b - a >= 2]
-                drops = [x for x in drops if x[0] > 0.01]
+                drops = [x for x in drops if x[0] > 0.01 and (x[1] + x[2]) // 2 not in failed]
                 if not drops:
                     break
                 _, a, b = max(drops)
