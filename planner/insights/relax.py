@@ -179,7 +179,6 @@ class RowDuals:
     """
 
     balance: FloatArray  # (S, H)
-    capacity: FloatArray  # (O, H) per unit of capacity in that week
     share: FloatArray  # (V, H) per task of share limit
     cutover: FloatArray  # (S, H) per task of weekly cutover step
 
@@ -188,23 +187,17 @@ def row_duals(model: Model, sol: LPSolution) -> RowDuals:
     d, ix = model.data, model.index
     y = sol.row_dual
 
-    def block(name: str, rows: int) -> FloatArray | None:
-        blk = model.row_blocks.get(name)
-        if blk is None:
-            return np.zeros(0)
-        if blk.stop - blk.start != rows:  # the model's layout changed: no duals here
-            return None
+    def block(name: str, rows: int) -> FloatArray:
+        blk = model.row_blocks.get(name, slice(0, 0))
+        if blk.stop - blk.start != rows:
+            raise RuntimeError(f"the model's {name} rows are not laid out as the insights "
+                               "read them (one per stream and week)")
         return y[blk]
 
     balance = block("balance", d.S * d.H)
-    capacity = block("capacity", d.O * d.H)
     limited = np.flatnonzero(d.cutover >= 2)
-    cut_rows = block("cutover", len(limited) * d.H)
-    if balance is None or capacity is None or cut_rows is None:
-        raise RuntimeError("the model's row layout is not the one the insights read")
     cutover = np.zeros((d.S, d.H))
-    if len(limited):
-        cutover[limited] = cut_rows.reshape(len(limited), d.H)
+    cutover[limited] = block("cutover", len(limited) * d.H).reshape(len(limited), d.H)
     # share rows exist only for vendors whose cap can bind: read each row's vendor and
     # week off its alternative-work entries
     share = np.zeros((d.V, d.H))
@@ -216,8 +209,7 @@ def row_duals(model: Model, sol: LPSolution) -> RowDuals:
         first = np.unique(rows, return_index=True)[1]
         vendor = d.pair_vendor[ix.x_pair[cols[first]]]
         share[vendor, ix.x_t[cols[first]]] = y[blk.start + rows[first]]
-    return RowDuals(balance=balance.reshape(d.S, d.H), capacity=capacity.reshape(d.O, d.H),
-                    share=share, cutover=cutover)
+    return RowDuals(balance=balance.reshape(d.S, d.H), share=share, cutover=cutover)
 
 
 def room_value(d: ModelData, duals: RowDuals, price: FloatArray | None = None) -> FloatArray:
