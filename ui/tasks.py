@@ -206,10 +206,15 @@ class _Parts:
             self.whole[key] = dataclasses.replace(value, **fields) if fields else value
 
 
-def _plan_child(dataset: Dataset, options: PlanOptions, conn: Connection,
+# The child's work: a top-level function ``work(*args, progress, cancel) -> pieces``; each
+# piece (a plan, the views' data, an insight) travels in parts, see _send_in_parts.
+ChildWork = Callable[..., dict[str, Any]]
+
+
+def _child_main(work: ChildWork, args: tuple[Any, ...], conn: Connection,
                 stop: Connection) -> None:
-    """Child-process side: plan, sending progress and then the outcome (or the error).
-    Anything (or end of file) on ``stop`` cancels."""
+    """Child-process side: run ``work``, sending progress and then its pieces (or the
+    error). Anything (or end of file) on ``stop`` cancels."""
     flag = CancelFlag()
 
     def watch() -> None:
@@ -223,11 +228,8 @@ def _plan_child(dataset: Dataset, options: PlanOptions, conn: Connection,
         conn.send(("progress", fraction, message))
 
     try:
-        outcome = plan_here(dataset, options, send_progress, flag)
-        # In parts (the dataset the parent has already): see _send_in_parts.
-        _send_in_parts(conn, "baseline", outcome.baseline)
-        _send_in_parts(conn, "digest", outcome.digest)
-        _send_in_parts(conn, "plan", outcome.plan)
+        for key, value in work(*args, send_progress, flag).items():
+            _send_in_parts(conn, key, value)
         conn.send(("result",))
     except Exception as exc:  # reported to the parent, never lost
         conn.send(("error", isinstance(exc, PlannerError), f"{type(exc).__name__}: {exc}"
@@ -237,23 +239,25 @@ def _plan_child(dataset: Dataset, options: PlanOptions, conn: Connection,
         conn.close()
 
 
-def plan_in_process(dataset: Dataset, options: PlanOptions, progress: ProgressFn,
-                    cancel: CancelFlag) -> PlanOutcome:
-    """Plan in a spawned child process.
+def run_in_process(work: ChildWork, args: tuple[Any, ...], progress: ProgressFn,
+                   cancel: CancelFlag, *, what: str = "the optimiser",
+                   pool: bool = False) -> dict[str, Any]:
+    """Run ``work`` in a spawned child process; returns its pieces.
 
     The solver's C calls (model hand-over to HiGHS, array building) hold the GIL for
     up to a few hundred milliseconds on big workbooks; in a thread that freezes the
     window. In a child process the GUI keeps the GIL to itself. Cancel sets an event
     the child turns into ``CancelToken.cancel()``; a child that does not answer in
-    time is killed.
+    time is killed. ``pool``: the work starts worker processes of its own (a daemon
+    child may not).
     """
     ctx = multiprocessing.get_context("spawn")
     receiver, sender = ctx.Pipe(duplex=False)
     stop_receiver, stop_sender = ctx.Pipe(duplex=False)  # a pipe, not an Event: an Event
     # whose waiter process has exited can block set() for ever
-    child = ctx.Process(target=_plan_child, args=(dataset, options, sender, stop_receiver),
-                        name="planner-solve", daemon=True)
-    progress(None, "Starting the optimiser")
+    child = ctx.Process(target=_child_main, args=(work, args, sender, stop_receiver),
+                        name="planner-solve", daemon=not pool)
+    progress(None, f"Starting {what}")
     child.start()
     sender.close()
     stop_receiver.close()
@@ -278,21 +282,20 @@ def plan_in_process(dataset: Dataset, options: PlanOptions, progress: ProgressFn
                 elif message[0] in ("part", "whole"):
                     received.add(message)
                 elif message[0] == "result":
-                    whole = received.whole
-                    return PlanOutcome(whole["plan"], whole.get("baseline"), dataset, options,
-                                       whole.get("digest"))
+                    return received.whole
                 else:
                     _, expected, text, details = message
-                    raise PlanFailed(text if expected else f"The optimiser failed: {text}",
-                                     details)
+                    raise PlanFailed(text if expected else f"{what.capitalize()} failed: "
+                                     f"{text}", details)
             elif not child.is_alive():
                 if receiver.poll():
                     continue
                 break
             elif cancelled_at and time.monotonic() - cancelled_at[0] > KILL_AFTER_CANCEL:
                 child.kill()
-                raise Cancelled("the optimiser did not stop in time and was ended")
-        raise PlanFailed(f"The optimiser stopped unexpectedly (exit code {child.exitcode}).")
+                raise Cancelled(f"{what} did not stop in time and was ended")
+        raise PlanFailed(f"{what.capitalize()} stopped unexpectedly (exit code "
+                         f"{child.exitcode}).")
     finally:
         child.join(timeout=5)
         if child.is_alive():
@@ -300,6 +303,21 @@ def plan_in_process(dataset: Dataset, options: PlanOptions, progress: ProgressFn
             child.join()
         receiver.close()
         stop_sender.close()
+
+
+def _plan_pieces(dataset: Dataset, options: PlanOptions, progress: ProgressFn,
+                 cancel: CancelFlag) -> dict[str, Any]:
+    outcome = plan_here(dataset, options, progress, cancel)
+    # Not the dataset: the parent has it already.
+    return {"baseline": outcome.baseline, "digest": outcome.digest, "plan": outcome.plan}
+
+
+def plan_in_process(dataset: Dataset, options: PlanOptions, progress: ProgressFn,
+                    cancel: CancelFlag) -> PlanOutcome:
+    """Plan in a spawned child process (see :func:`run_in_process`)."""
+    whole = run_in_process(_plan_pieces, (dataset, options), progress, cancel)
+    return PlanOutcome(whole["plan"], whole.get("baseline"), dataset, options,
+                       whole.get("digest"))
 
 
 def write_report(path: Path, plan_result: PlanResult, dataset: Dataset,
