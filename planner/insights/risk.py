@@ -305,10 +305,15 @@ def slipped(dataset: Dataset, draws: Draws) -> Dataset:
 
 @dataclass(frozen=True, slots=True)
 class RunOutcome:
-    completion_week: int
+    completion_week: int  # week after the last week with work on an exited vendor
     total_cost: float
     unserved_tasks: float
     status: str
+
+    def full_exit_week(self, horizon: int) -> int:
+        """The completion week of a full exit (nothing unserved), else the horizon."""
+        done = self.completion_week < horizon and self.unserved_tasks <= TASK_EPS
+        return self.completion_week if done else horizon
 
 
 def _replan(dataset: Dataset, mode: Mode, gap: float, time_limit: float | None,
@@ -351,13 +356,14 @@ class RiskResult:
     currency: str
     plan_start: date
     horizon_weeks: int
-    # run, completion_week, completion_date, total_cost, unserved_tasks, full_exit, status
+    # run, full_exit_week (the horizon when there is no full exit), full_exit_date,
+    # full_exit (bool), completion_week, total_cost, unserved_tasks, status
     runs: pd.DataFrame
     # run, vendor, onboarding_slip, ramp_stretch -- the draws of the runs in ``runs``
     draws: pd.DataFrame
     nominal: RunOutcome | None  # the plan without slips (None if cancelled before it)
     # vendor, slip (its draws, in words), p90_onboarding_slip, p90_ramp_stretch,
-    # p90_completion_week, p90_total_cost, weeks_later, cost_increase (vs no slips),
+    # p90_full_exit_week, p90_total_cost, weeks_later, cost_increase (vs no slips),
     # corr_week, corr_cost (of its delay to full capacity with the run outcomes)
     impacts: pd.DataFrame
     cancelled: bool = False
@@ -371,7 +377,7 @@ class RiskResult:
         return self.runs_done < self.spec.runs
 
     def _weeks(self) -> FloatArray:
-        return np.asarray(self.runs["completion_week"], dtype=np.float64)
+        return np.asarray(self.runs["full_exit_week"], dtype=np.float64)
 
     def _costs(self) -> FloatArray:
         return np.asarray(self.runs["total_cost"], dtype=np.float64)
@@ -404,14 +410,20 @@ class RiskResult:
     def full_exit_share(self) -> float:
         return float(self.runs["full_exit"].mean()) if self.runs_done else math.nan
 
+    @property
+    def _nominal_week(self) -> int:
+        assert self.nominal is not None
+        return self.nominal.full_exit_week(self.horizon_weeks)
+
     def week_date(self, week: float) -> date | None:
         if not math.isfinite(week):
             return None
         return self.plan_start + timedelta(days=7 * int(week))
 
     def week_histogram(self) -> pd.DataFrame:
-        """week, week_start, runs, share, cumulative (share of runs done by that week)."""
-        counts = self.runs["completion_week"].value_counts().sort_index()
+        """week, week_start, runs, share, cumulative: full-exit weeks (the horizon week
+        counts the runs without a full exit)."""
+        counts = self.runs["full_exit_week"].value_counts().sort_index()
         frame = pd.DataFrame({"week": counts.index.astype(int), "runs": counts.to_numpy()})
         frame.insert(1, "week_start", [self.week_date(w) for w in frame["week"]])
         total = max(1, self.runs_done)
@@ -446,7 +458,7 @@ class RiskResult:
                     f"({self.mode} plans, seed {self.spec.seed})")
         lines = [head + "."]
         if self.nominal is not None:
-            lines.append(f"Without slips: full exit {self._when(self.nominal.completion_week)}, "
+            lines.append(f"Without slips: full exit {self._when(self._nominal_week)}, "
                          f"{money(self.nominal.total_cost, cur)}.")
         if n == 0:
             lines.append("No run finished, so there is no distribution yet.")
@@ -457,8 +469,8 @@ class RiskResult:
                      f"{money(self.cost_p90, cur)}, mean {money(self.cost_mean, cur)}.")
         missed = int((~self.runs["full_exit"]).sum())
         if missed:
-            lines.append(f"In {missed} of {n} runs ({missed / n:.0%}) the exited vendors are "
-                         "not fully replaced within the horizon.")
+            lines.append(f"In {missed} of {n} runs ({missed / n:.0%}) there is no full exit "
+                         "within the horizon (work left on the exited vendors or unserved).")
         lines += self._impact_words()
         return lines
 
@@ -472,10 +484,10 @@ class RiskResult:
             return ["No single vendor's P90 slip moves the exit or the cost.",
                     *self._correlation_words()]
         top = hurt.iloc[0]
-        base = self.nominal.completion_week
+        base = self._nominal_week
         moved = int(top["weeks_later"])
         exit_text = (f"the full exit is {weeks(moved)} later (week {base} -> "
-                     f"{int(top['p90_completion_week'])})" if moved > 0
+                     f"{int(top['p90_full_exit_week'])})" if moved > 0
                      else "the full exit does not move")
         extra = float(top["cost_increase"])
         cost_text = ("the cost does not change" if abs(extra) <= 0.5 else
@@ -506,7 +518,8 @@ class RiskResult:
 
     def to_dict(self) -> dict[str, Any]:
         def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-            out = frame.drop(columns=[c for c in ("completion_date",) if c in frame])
+            derived = ("full_exit_week", "full_exit_date", "full_exit")
+            out = frame.drop(columns=[c for c in derived if c in frame])
             return [{k: (None if isinstance(v, float) and math.isnan(v) else
                          v.item() if isinstance(v, np.generic) else v)
                      for k, v in row.items()} for row in out.to_dict(orient="records")]
@@ -531,26 +544,26 @@ class RiskResult:
                             f"this planner reads ({VERSION})")
         try:
             start = date.fromisoformat(data["plan_start"])
-            runs = _runs_frame(list(data["runs"]), start)
+            horizon = int(data["horizon_weeks"])
+            runs = _runs_frame(list(data["runs"]), start, horizon)
             draws = _draws_frame(list(data["draws"]))
             impacts = _impacts_frame(list(data["impacts"]))
             nominal = data.get("nominal")
             return cls(
                 spec=RiskSpec.from_dict(data["spec"]), mode=str(data["mode"]),
                 gap=float(data["gap"]), currency=str(data["currency"]), plan_start=start,
-                horizon_weeks=int(data["horizon_weeks"]), runs=runs, draws=draws,
+                horizon_weeks=horizon, runs=runs, draws=draws,
                 nominal=RunOutcome(**nominal) if nominal else None, impacts=impacts,
                 cancelled=bool(data.get("cancelled", False)))
         except (KeyError, TypeError, ValueError) as exc:
             raise RiskError(f"a ramp-risk result cannot be read: {exc!r}") from None
 
 
-_RUN_COLUMNS = ("run", "completion_week", "total_cost", "unserved_tasks", "full_exit",
-                "status")
+_RUN_COLUMNS = ("run", "completion_week", "total_cost", "unserved_tasks", "status")
 _DRAW_TYPES: dict[str, Any] = {"run": np.int64, "vendor": object, "onboarding_slip": np.int64,
                                "ramp_stretch": np.float64}
 _IMPACT_COLUMNS = ("vendor", "slip", "p90_onboarding_slip", "p90_ramp_stretch",
-                   "p90_completion_week", "p90_total_cost", "weeks_later", "cost_increase",
+                   "p90_full_exit_week", "p90_total_cost", "weeks_later", "cost_increase",
                    "corr_week", "corr_cost")
 
 
@@ -564,13 +577,17 @@ def _impacts_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
     return frame.astype({"vendor": object, "slip": object, **numbers})
 
 
-def _runs_frame(rows: list[dict[str, Any]], plan_start: date) -> pd.DataFrame:
+def _runs_frame(rows: list[dict[str, Any]], plan_start: date, horizon: int) -> pd.DataFrame:
+    """The runs table: the stored columns plus what follows from them."""
     frame = pd.DataFrame(rows, columns=list(_RUN_COLUMNS))
     frame = frame.astype({"run": np.int64, "completion_week": np.int64,
                           "total_cost": np.float64, "unserved_tasks": np.float64,
-                          "full_exit": bool, "status": object})
-    frame.insert(2, "completion_date",
-                 [plan_start + timedelta(days=7 * int(w)) for w in frame["completion_week"]])
+                          "status": object})
+    week = [RunOutcome(int(w), 0.0, float(u), "").full_exit_week(horizon)
+            for w, u in zip(frame["completion_week"], frame["unserved_tasks"], strict=True)]
+    frame.insert(1, "full_exit_week", np.asarray(week, dtype=np.int64))
+    frame.insert(2, "full_exit_date", [plan_start + timedelta(days=7 * w) for w in week])
+    frame.insert(3, "full_exit", frame["full_exit_week"] < horizon)
     return frame
 
 
@@ -628,11 +645,9 @@ def run_risk(
     first_run = 1 + len(p90)
     done = {i - first_run: r for i, r in jobs.results.items() if i >= first_run}
     run_rows = [{"run": i, "completion_week": r.completion_week, "total_cost": r.total_cost,
-                 "unserved_tasks": r.unserved_tasks,
-                 "full_exit": (r.completion_week < settings.horizon_weeks
-                               and r.unserved_tasks <= TASK_EPS),
-                 "status": r.status} for i, r in sorted(done.items())]
-    run_table = _runs_frame(run_rows, settings.plan_start)
+                 "unserved_tasks": r.unserved_tasks, "status": r.status}
+                for i, r in sorted(done.items())]
+    run_table = _runs_frame(run_rows, settings.plan_start, settings.horizon_weeks)
     kept_draws = draws[draws["run"].isin(run_table["run"])].reset_index(drop=True)
     nominal = jobs.results.get(0)
     impacts = _impacts(dataset, slips, p90, jobs.results, nominal, run_table, kept_draws, mode)
@@ -648,6 +663,7 @@ def _impacts(dataset: Dataset, slips: Sequence[tuple[str, VendorSlip]], p90: Seq
     """Per vendor: its P90 slip alone vs no slips, and its correlation with the runs;
     the vendor that hurts most first (exit week first in fastest mode, else cost)."""
     at_p90 = {d[0][0]: (d[0], results.get(1 + i)) for i, d in enumerate(p90)}
+    horizon = dataset.settings.horizon_weeks
     ramp = {v: max((o.ramp_weeks for o in dataset.capacity if o.vendor == v), default=0)
             for v, _ in slips}
     rows = []
@@ -658,18 +674,16 @@ def _impacts(dataset: Dataset, slips: Sequence[tuple[str, VendorSlip]], p90: Seq
         delay = (mine["onboarding_slip"] + ramp[vendor] * (mine["ramp_stretch"] - 1.0)
                  ).to_numpy(dtype=np.float64)
         draw_p90, outcome = at_p90.get(vendor, ((vendor, math.nan, math.nan), None))
-        ok = outcome is not None and nominal is not None
+        week = outcome.full_exit_week(horizon) if outcome is not None else math.nan
+        cost = outcome.total_cost if outcome is not None else math.nan
         rows.append({
             "vendor": vendor, "slip": slip.describe(),
             "p90_onboarding_slip": draw_p90[1], "p90_ramp_stretch": draw_p90[2],
-            "p90_completion_week": outcome.completion_week if outcome else math.nan,
-            "p90_total_cost": outcome.total_cost if outcome else math.nan,
-            "weeks_later": (outcome.completion_week - nominal.completion_week  # type: ignore[union-attr]
-                            if ok else math.nan),
-            "cost_increase": (outcome.total_cost - nominal.total_cost  # type: ignore[union-attr]
-                              if ok else math.nan),
-            "corr_week": _correlation(delay, runs["completion_week"].to_numpy(dtype=np.float64)),
-            "corr_cost": _correlation(delay, runs["total_cost"].to_numpy(dtype=np.float64)),
+            "p90_full_exit_week": week, "p90_total_cost": cost,
+            "weeks_later": week - nominal.full_exit_week(horizon) if nominal else math.nan,
+            "cost_increase": cost - nominal.total_cost if nominal else math.nan,
+            "corr_week": _correlation(delay, np.asarray(runs["full_exit_week"], np.float64)),
+            "corr_cost": _correlation(delay, np.asarray(runs["total_cost"], np.float64)),
         })
     frame = _impacts_frame(rows)
     order = (["weeks_later", "cost_increase", "corr_week"] if mode is Mode.FASTEST

@@ -161,12 +161,11 @@ def _show(column: schema.Column, value: Any, currency: str) -> str:
     if kind is schema.ColType.MONEY:
         per = "/task" if column.unit == "money/task" else ""
         return money(float(value), currency) + per
-    unit = {"tasks/wk": " tasks/week", "days": " days", "weeks": "", "months": " months"}.get(
-        column.unit, "")
+    n = float(value)
     if column.unit == "weeks":
-        n = float(value)
         return weeks(int(n)) if n.is_integer() else f"{n:g} weeks"
-    return f"{float(value):g}{unit}"
+    unit = {"tasks/wk": " tasks/week", "days": " days", "months": " months"}.get(column.unit, "")
+    return f"{n:g}{unit}"
 
 
 def _show_op(column: schema.Column, op: Op, value: Any, currency: str) -> str:
@@ -222,6 +221,8 @@ class _FieldChange:
         if self.field not in self.FIELDS:
             raise _Problem(f"{self.field!r} cannot be changed here; fields: "
                            f"{', '.join(self.FIELDS)}")
+        if self.op not in list(Op):
+            raise _Problem(f"unknown op {self.op!r}; ops: set, add, scale")
         try:
             return _coerce(self.column, Op(self.op), self.value)
         except CellError as err:
@@ -943,10 +944,12 @@ class ScenarioComparison:
 
 
 def _exit_words(o: ScenarioOutcome) -> str:
+    if o.full_exit:
+        return f"full exit week {o.completion_week} ({o.completion_date.isoformat()})"
     if o.exits_within_horizon:
-        text = f"full exit week {o.completion_week} ({o.completion_date.isoformat()})"
-    else:
-        text = f"exited vendors still working at the end of the {o.horizon_weeks}-week horizon"
+        return (f"no full exit: {o.costs.unserved_tasks:,.0f} tasks unserved (exited vendors "
+                f"off by week {o.completion_week})")
+    text = f"exited vendors still working at the end of the {o.horizon_weeks}-week horizon"
     if o.costs.unserved_tasks > TASK_EPS:
         text += f", {o.costs.unserved_tasks:,.0f} tasks unserved"
     return text
@@ -954,13 +957,13 @@ def _exit_words(o: ScenarioOutcome) -> str:
 
 def _exit_change(base: ScenarioOutcome, s: ScenarioOutcome) -> str:
     b, n = base.completion_week, s.completion_week
-    if base.exits_within_horizon and s.exits_within_horizon:
+    if base.full_exit and s.full_exit:
         if n == b:
             return f"full exit unchanged (week {n})"
         return f"full exit {weeks(abs(n - b))} {'earlier' if n < b else 'later'} (week {b} -> {n})"
-    if s.exits_within_horizon:
-        return f"full exit by week {n} (base: not within the {base.horizon_weeks}-week horizon)"
-    if base.exits_within_horizon:
+    if s.full_exit:
+        return f"full exit by week {n} (base: none within the {base.horizon_weeks}-week horizon)"
+    if base.full_exit:
         return f"no full exit within the {s.horizon_weeks}-week horizon (base: week {b})"
     return f"still no full exit within the {s.horizon_weeks}-week horizon"
 

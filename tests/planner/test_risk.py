@@ -48,14 +48,14 @@ def cost_at(onboarding: int) -> float:
 def test_a_certain_slip_gives_exactly_the_hand_computed_exit() -> None:
     spec = RiskSpec({"Turing": VendorSlip(Triangular(3, 3, 3))}, runs=5, seed=7)
     result = run_risk(ds_turing(), spec, workers=1)
-    assert result.runs["completion_week"].tolist() == [5] * 5
+    assert result.runs["full_exit_week"].tolist() == [5] * 5
     assert result.runs["total_cost"].tolist() == pytest.approx([cost_at(5)] * 5)
     assert (result.week_p50, result.week_p90, result.week_mean) == (5, 5, 5)
     assert result.cost_p90 == pytest.approx(cost_at(5))
     assert result.nominal is not None
     assert (result.nominal.completion_week, result.nominal.total_cost) == (2, cost_at(2))
     assert result.full_exit_share == 1.0
-    assert result.runs["completion_date"].iloc[0].isoformat() == "2026-02-09"
+    assert result.runs["full_exit_date"].iloc[0].isoformat() == "2026-02-09"
 
 
 def test_a_ramp_stretch_is_rounded_to_whole_weeks_and_replanned() -> None:
@@ -64,7 +64,7 @@ def test_a_ramp_stretch_is_rounded_to_whole_weeks_and_replanned() -> None:
     # weeks, then Turing 7 x 100: 950 x 40 + 250 x 50 = 50,500.
     spec = RiskSpec({"Turing": VendorSlip(stretch=fixed(1.4))}, runs=2)
     result = run_risk(ds_turing(onboarding=0, ramp=4), spec, workers=1)
-    assert result.runs["completion_week"].tolist() == [5, 5]
+    assert result.runs["full_exit_week"].tolist() == [5, 5]
     assert result.runs["total_cost"].tolist() == pytest.approx([50_500, 50_500])
     assert result.nominal is not None and result.nominal.completion_week == 3
 
@@ -75,7 +75,7 @@ def test_two_point_slip_gives_the_percentiles_of_its_probabilities() -> None:
     spec = RiskSpec({"Turing": VendorSlip(Discrete((0, 4), (0.7, 0.3)))}, runs=runs, seed=11)
     result = run_risk(ds_turing(), spec, workers=1, sensitivity=False)
     slips = result.draws.set_index("run")["onboarding_slip"]
-    weeks = result.runs.set_index("run")["completion_week"]
+    weeks = result.runs.set_index("run")["full_exit_week"]
     assert (weeks == 2 + slips).all()  # every run re-planned with its own draw
     late = int((slips == 4).sum())
     assert 10 <= late <= 50  # 30 expected; over 4 standard deviations either side
@@ -167,6 +167,21 @@ def test_cancel_before_anything_ran() -> None:
     assert result.runs_done == 0 and result.nominal is None
     assert math.isnan(result.week_p50)
     assert result.summary()[-1] == "No run finished, so there is no distribution yet."
+
+
+def test_runs_with_work_left_unserved_count_as_no_full_exit() -> None:
+    # Turing takes at most 60 of the 100 tasks a week: after the contract ends (week 10)
+    # 40 a week are unserved, so no run exits fully; they count as the horizon week.
+    ds = one_stream(offers=[{"weekly_capacity": 60.0}], horizon=12)
+    result = run_risk(ds, RiskSpec({"Turing": VendorSlip(fixed(1))}, runs=3), workers=1)
+    assert result.runs["completion_week"].tolist() == [10] * 3
+    assert result.runs["full_exit_week"].tolist() == [12] * 3
+    assert not result.runs["full_exit"].any()
+    text = result.summary()
+    assert text[1].startswith("Without slips: full exit not within the 12-week horizon, ")
+    assert text[2].startswith("Full exit: P50 not within the 12-week horizon, P90 not within")
+    assert text[4] == ("In 3 of 3 runs (100%) there is no full exit within the horizon (work "
+                       "left on the exited vendors or unserved).")
 
 
 def test_cheapest_mode_and_gap_are_passed_to_every_run() -> None:

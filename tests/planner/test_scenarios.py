@@ -155,6 +155,8 @@ def test_removing_the_only_alternative_leaves_work_unserved_after_the_contract()
     assert out.costs.unserved_tasks == pytest.approx(200)
     assert not out.full_exit
     text = result.summary()[-1]
+    assert text.startswith("No Turing (without Turing): no full exit within the 12-week "
+                           "horizon (base: week 6), $196k more expensive (total $250k): ")
     assert "more unserved tasks (+200, +$200k penalty)" in text
 
 
