@@ -6,6 +6,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from planner import report_option
+
 WHAT = ("speed", "levers", "doctor")
 TITLES = {"speed": "Price of speed", "levers": "Levers", "doctor": "Infeasibility doctor"}
 
@@ -32,6 +34,7 @@ def add_arguments(sub: Any) -> None:
                    "(default: all three)")
     p.add_argument("--json", type=Path, default=None, metavar="OUT",
                    help="also write every result (sentences and tables) as JSON")
+    report_option.add_arguments(p, "with these insights as its Decision support section")
     p.add_argument("--points", type=int, default=12, metavar="N",
                    help="optimiser runs for the price-of-speed curve (default 12)")
     p.add_argument("--top", type=int, default=6, metavar="N",
@@ -77,6 +80,9 @@ def run(args: argparse.Namespace) -> int:
         return _rejected("--points must be at least 2")
     if args.top < 1:
         return _rejected("--top must be at least 1")
+    bad_report = report_option.check(args)
+    if bad_report:
+        return _rejected(bad_report)
 
     from planner.domain import Mode
     from planner.importer import load_dataset
@@ -132,4 +138,9 @@ def run(args: argparse.Namespace) -> int:
             print(f"error: cannot write {args.json}: {exc}", file=sys.stderr)
             return 1
         print(f"\nInsights written to {args.json}")
+    if args.report is not None:
+        from planner.insights.bundle import InsightsBundle
+
+        return report_option.write(args, plan, dataset, InsightsBundle(**results),
+                                   deadline=deadline)
     return 0

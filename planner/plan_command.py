@@ -6,6 +6,8 @@ import argparse
 from pathlib import Path
 from typing import Any
 
+from planner import report_option
+
 
 def add_arguments(sub: Any) -> None:
     p: argparse.ArgumentParser = sub.add_parser(
@@ -22,9 +24,7 @@ def add_arguments(sub: Any) -> None:
     p.add_argument("--deadline", metavar="DATE", default=None,
                    help="exit deadline (YYYY-MM-DD), overrides the workbook's exit_deadline")
     p.add_argument("--out", type=Path, default=None, help="write the plan file (.xlsx or .csv)")
-    p.add_argument("--report", type=Path, default=None, help="write the PDF report")
-    p.add_argument("--page-size", choices=["A4", "Letter"], default="A4",
-                   help="page size of the PDF report (default A4)")
+    report_option.add_arguments(p)
     p.add_argument("--time-limit", type=float, default=None, metavar="S",
                    help="stop the solver after S seconds and keep the best plan found")
     p.add_argument("--gap", type=float, default=None, metavar="G",
@@ -111,6 +111,10 @@ def run(args: argparse.Namespace) -> int:
         return 2
     if args.time_limit is not None and args.time_limit <= 0:
         print("error: --time-limit must be positive", file=sys.stderr)
+        return 2
+    bad_report = report_option.check(args)
+    if bad_report:
+        print(f"error: {bad_report}", file=sys.stderr)
         return 2
 
     from planner.baseline import naive_plan

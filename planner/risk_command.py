@@ -13,6 +13,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from planner import report_option
+
 SYNTAX = """\
 distributions (per vendor, or * for every other alternative vendor with capacity):
   --slip "Turing:0,2,6"          onboarding slip in weeks, triangular(min, most likely, max)
@@ -65,6 +67,8 @@ def add_arguments(sub: Any) -> None:
                    help="skip the one-plan-per-vendor P90 slip sensitivity")
     p.add_argument("--json", type=Path, default=None, metavar="OUT",
                    help="write the settings, every run and the summary as JSON")
+    report_option.add_arguments(p, "solved in --mode without slips, with the risk as its "
+                                "Decision support section")
     p.add_argument("--quiet", action="store_true", help="no progress display")
 
 
@@ -159,4 +163,12 @@ def run(args: argparse.Namespace) -> int:
             print(f"error: cannot write {args.json}: {exc}", file=sys.stderr)
             return 1
         print(f"\nRisk result written to {args.json}")
+    if args.report is not None:
+        from planner.insights.bundle import InsightsBundle
+        from planner.plan_command import _progress_printer
+        from planner.solve import solve
+
+        plan = solve(dataset, mode=args.mode, gap=args.gap, time_limit=args.time_limit,
+                     progress=_progress_printer(args.quiet))
+        return report_option.write(args, plan, dataset, InsightsBundle(risk=result))
     return 0

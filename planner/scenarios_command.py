@@ -15,6 +15,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from planner import report_option
+
 SYNTAX = """\
 scenario syntax:  "NAME: CHANGE; CHANGE; ..."   (without "NAME:" the text is the name)
   capacity VENDOR [SKILL] +500 | -200 | x1.5 | =800   weekly capacity (follows the ramp)
@@ -59,6 +61,8 @@ def add_arguments(sub: Any) -> None:
                    help="parallel worker processes (default: one per core)")
     p.add_argument("--json", type=Path, default=None, metavar="OUT",
                    help="write the comparison (scenarios, results, summary) as JSON")
+    report_option.add_arguments(p, "the base plan, with the comparison as its Decision "
+                                "support section")
     p.add_argument("--quiet", action="store_true", help="no progress display")
 
 
@@ -86,7 +90,7 @@ def check_options(args: argparse.Namespace) -> str | None:
         return "--time-limit must be positive"
     if getattr(args, "workers", None) is not None and args.workers < 1:
         return "--workers must be at least 1"
-    return None
+    return report_option.check(args)
 
 
 def load(path: Path) -> Any:
@@ -213,4 +217,14 @@ def run(args: argparse.Namespace) -> int:
             print(f"error: cannot write {args.json}: {exc}", file=sys.stderr)
             return 1
         print(f"Comparison written to {args.json}")
+    if args.report is not None:
+        from planner.insights.bundle import InsightsBundle
+
+        base = comparison.base
+        if base is None or base.plan is None:
+            print("error: the base plan was not solved, so there is no report to write",
+                  file=sys.stderr)
+            return 1
+        return report_option.write(args, base.plan, dataset, InsightsBundle(
+            scenarios=comparison))
     return 0

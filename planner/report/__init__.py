@@ -1,7 +1,9 @@
 """The leadership PDF report of a plan (issue 4).
 
 ``write_report(path, plan, dataset, baseline)`` writes a board-pack PDF: executive summary,
-migration timeline, vendor load, cost, action calendar, contract table, assumptions.
+migration timeline, vendor load, cost, action calendar, contract table, assumptions; given
+``insights`` (price of speed, levers, doctor, scenarios, ramp risk), a Decision support
+section comes before the assumptions.
 It is Qt-free (the CLI and the app's worker both call it), reports progress through a
 plain callback and writes atomically, so a failed or cancelled run never leaves half a
 PDF where the user asked for one.
@@ -15,6 +17,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from reportlab import rl_config
 from reportlab.platypus import Flowable
@@ -22,11 +25,14 @@ from reportlab.platypus.doctemplate import LayoutError
 
 from planner.domain import Dataset
 from planner.problems import PlannerError
-from planner.report import sections
+from planner.report import decision, sections
 from planner.report.charts import VendorPalette
 from planner.report.fonts import FontError, load_fonts
 from planner.report.layout import ReportDoc, make_styles, numbered_canvas, page_size
 from planner.results import PlanResult
+
+if TYPE_CHECKING:
+    from planner.insights.bundle import InsightsBundle
 
 __all__ = ["ReportError", "VendorPalette", "default_title", "write_report"]
 
@@ -44,11 +50,13 @@ def default_title(plan: PlanResult, dataset: Dataset) -> str:
 
 def write_report(path: str | Path, plan: PlanResult, dataset: Dataset,
                  baseline: PlanResult | None = None, *, page_size: str = "A4",
-                 title: str | None = None, progress: Progress | None = None) -> Path:
+                 title: str | None = None, progress: Progress | None = None,
+                 insights: InsightsBundle | None = None) -> Path:
     """Write the PDF report to ``path`` (atomically) and return its absolute path.
 
-    ``page_size`` is A4, Letter, Legal or A3 (pages are landscape). Raises
-    :class:`ReportError` with a plain message on any failure.
+    ``page_size`` is A4, Letter, Legal or A3 (pages are landscape). ``insights``: the
+    insights computed for ``plan``; the ones present get a Decision support section.
+    Raises :class:`ReportError` with a plain message on any failure.
     """
     target = Path(path).expanduser().resolve()
     report = progress or (lambda _f, _m: None)
@@ -64,7 +72,7 @@ def write_report(path: str | Path, plan: PlanResult, dataset: Dataset,
     probe = ReportDoc(os.devnull, size)
     ctx = sections.Context(plan=plan, dataset=dataset, baseline=baseline, fonts=fonts,
                            styles=styles, width=probe.width, height=probe.height, title=title,
-                           generated=date.today())
+                           generated=date.today(), insights=insights)
     story: list[Flowable] = []
     steps = [
         ("Executive summary", sections.executive_summary),
@@ -73,6 +81,8 @@ def write_report(path: str | Path, plan: PlanResult, dataset: Dataset,
         ("Cost", sections.cost),
         ("Action calendar", sections.action_calendar),
         ("Contracts", sections.contract_table),
+        *([("Decision support", decision.decision_support)] if sections.insight_parts(ctx)
+          else []),
         ("Assumptions and data", sections.assumptions),
     ]
     header_right = f"Plan start {plan.plan_start.isoformat()} · generated {ctx.generated}"

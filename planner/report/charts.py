@@ -16,7 +16,17 @@ from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
-from reportlab.graphics.shapes import Drawing, Group, Line, Path, Polygon, PolyLine, Rect, String
+from reportlab.graphics.shapes import (
+    Circle,
+    Drawing,
+    Group,
+    Line,
+    Path,
+    Polygon,
+    PolyLine,
+    Rect,
+    String,
+)
 from reportlab.lib import colors
 from reportlab.lib.colors import Color
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -571,4 +581,159 @@ def hbars(rows: Sequence[tuple[str, Sequence[float]]], series: Sequence[tuple[st
             d.add(label(label_w + w + 3, yy + 2, fmt(v), fonts, MIN_FONT + 0.5))
         y -= gap
     d.add(Line(label_w, 0, label_w, height, strokeColor=INK, strokeWidth=0.5))
+    return d
+
+
+# --- decision support: price-of-speed curve, Monte Carlo histograms -------------------------
+
+CURVE = colors.HexColor("#0072B2")
+CHOSEN = colors.HexColor("#D55E00")
+
+
+def nice_span(lo: float, hi: float, count: int = 5) -> list[float]:
+    """Round axis ticks covering lo..hi, not from zero: for values whose differences
+    matter more than their size (plan totals of $285m to $299m)."""
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        return [0.0, 1.0]
+    lo, hi = min(lo, hi), max(lo, hi)
+    if hi - lo <= 1e-9 * max(1.0, abs(hi)):
+        pad = max(abs(hi) * 0.05, 1.0)
+        lo, hi = lo - pad, hi + pad
+    raw = (hi - lo) / count
+    mag = 10 ** math.floor(math.log10(raw))
+    step = next(m * mag for m in (1, 2, 2.5, 5, 10) if m * mag >= raw)
+    start = math.floor(lo / step + 1e-9) * step
+    n = math.ceil((hi - start) / step - 1e-9)
+    return [start + step * i for i in range(n + 1)]
+
+
+def whole_step(span: float, count: int = 6) -> int:
+    """A round whole-number step (1, 2, 5, 10, 20...) giving about ``count`` ticks."""
+    raw = max(span / count, 1.0)
+    mag = 10 ** math.floor(math.log10(raw))
+    return int(next(m * mag for m in (1, 2, 5, 10) if m * mag >= raw))
+
+
+def cost_curve(points: Sequence[tuple[int, float, bool]], fonts: FontSet, width: float,
+               height: float, *, y_format: Callable[[list[float]], Callable[[float], str]],
+               week_label: Callable[[int], tuple[str, str]], value: Callable[[float], str],
+               title: str = "") -> Drawing:
+    """Total cost (y) of a full exit by each week (x): the points marked and joined, the
+    chosen plan's point highlighted, the fastest and cheapest ends and the chosen plan
+    labelled with their cost. ``points`` are (week, total, chosen), earliest first; the
+    cost falls as the week grows, so labels go where the curve is not (above-right of
+    the first point, below-left of the others). The y axis need not start at zero."""
+    d = drawing(width, height, fonts)
+    left, bottom, right, top_pad = 52.0, 30.0, 14.0, 16.0 if title else 6.0
+    pw, ph = width - left - right, height - bottom - top_pad
+    if title:
+        d.add(label(0, height - 9, title, fonts, 8, bold=True))
+    pts = sorted(points)
+    weeks = [w for w, _, _ in pts]
+    totals = [t for _, t, _ in pts]
+    w0, w1 = min(weeks), max(weeks)
+    if w0 == w1:
+        w0, w1 = w0 - 1, w1 + 1
+    span = max(totals) - min(totals)
+    ticks = nice_span(min(totals) - 0.1 * span, max(totals) + 0.14 * span)
+    y0, y1 = ticks[0], ticks[-1]
+    fmt = y_format(ticks)
+
+    def x_of(w: float) -> float:
+        return left + pw * (w - w0) / (w1 - w0)
+
+    def y_of(v: float) -> float:
+        return bottom + ph * (v - y0) / (y1 - y0)
+
+    for t in ticks:
+        yy = y_of(t)
+        d.add(Line(left, yy, left + pw, yy, strokeColor=GRID, strokeWidth=0.4))
+        d.add(label(left - 3, yy - 2.5, fmt(t), fonts, MIN_FONT, anchor="end"))
+    step = whole_step(w1 - w0)
+    for w in range(math.ceil(w0 / step) * step, w1 + 1, step):
+        xx = x_of(w)
+        d.add(Line(xx, bottom, xx, bottom - 2.5, strokeColor=INK, strokeWidth=0.5))
+        top_line, second = week_label(w)
+        d.add(label(xx, bottom - 10, top_line, fonts, MIN_FONT, anchor="middle"))
+        d.add(label(xx, bottom - 18.5, second, fonts, MIN_FONT, anchor="middle",
+                    colour=colors.HexColor("#555555")))
+    d.add(Line(left, bottom, left + pw, bottom, strokeColor=INK, strokeWidth=0.5))
+    d.add(Line(left, bottom, left, bottom + ph, strokeColor=INK, strokeWidth=0.5))
+    xy = [(x_of(w), y_of(t)) for w, t in zip(weeks, totals, strict=True)]
+    d.add(PolyLine([c for p in xy for c in p], strokeColor=CURVE, strokeWidth=1.4))
+    for (x, y), (_, _, chosen) in zip(xy, pts, strict=True):
+        if not chosen:
+            d.add(Circle(x, y, 2.6, fillColor=colors.white, strokeColor=CURVE,
+                         strokeWidth=1.1))
+    for i, ((x, y), (_, total, chosen)) in enumerate(zip(xy, pts, strict=True)):
+        if chosen:
+            d.add(Circle(x, y, 4.6, fillColor=CHOSEN, strokeColor=INK, strokeWidth=0.8))
+        parts = ["fastest"] if i == 0 else []
+        parts += ["cheapest"] if i == len(pts) - 1 else []
+        parts += ["chosen plan"] if chosen else []
+        if not parts:
+            continue
+        text = f"{' · '.join(parts)}: {value(total)}"
+        if i == 0:
+            d.add(label(x + 6, y + 6, text, fonts, 7, bold=chosen, anchor="start"))
+        else:
+            d.add(label(x - 6, y - 12, text, fonts, 7, bold=chosen, anchor="end"))
+    return d
+
+
+def count_ticks(vmax: float) -> list[float]:
+    """Axis ticks for counts: 0 up to at least ``vmax`` in whole steps (1, 2, 5, 10...)."""
+    step = whole_step(vmax, 5)
+    return [float(step * i) for i in range(math.ceil(max(vmax, 1) / step - 1e-9) + 1)]
+
+
+def histogram(bars: Sequence[tuple[float, float, float]], fonts: FontSet, width: float,
+              height: float, *, x_ticks: Sequence[tuple[float, str]],
+              markers: Sequence[tuple[float, str]] = (), title: str = "",
+              x_title: str = "", y_title: str = "runs",
+              x_range: tuple[float, float] | None = None) -> Drawing:
+    """Counts as bars over a numeric x axis: ``bars`` are (x from, x to, count); labelled
+    ``x_ticks``; ``markers`` are dashed vertical lines (P50, P90) labelled at the top.
+    ``x_range`` defaults to the span of the bars and ticks."""
+    d = drawing(width, height, fonts)
+    left, bottom, right = 30.0, 26.0 if x_title else 16.0, 8.0
+    top_pad = (16.0 if title else 4.0) + 10.0  # room for the marker labels
+    pw, ph = width - left - right, height - bottom - top_pad
+    if title:
+        d.add(label(0, height - 9, title, fonts, 8, bold=True))
+    xs = [x for b in bars for x in b[:2]] + [x for x, _ in x_ticks]
+    x0, x1 = x_range or (min(xs, default=0.0), max(xs, default=1.0))
+    if x1 <= x0:
+        x0, x1 = x0 - 1, x1 + 1
+    ticks = count_ticks(max((c for _, _, c in bars), default=1.0))
+    top = ticks[-1] or 1.0
+
+    def x_of(x: float) -> float:
+        return left + pw * (x - x0) / (x1 - x0)
+
+    y_axis(d, left, bottom, pw, ph, ticks, fonts, lambda v: f"{v:,.0f}")
+    d.add(label(left - 3, bottom + ph + 4, y_title, fonts, MIN_FONT, anchor="end"))
+    painter = Painter()
+    look = Look(colors.HexColor("#56B4E9"), "none", INK)
+    for a, b, count in bars:
+        if count > 0:
+            painter.rect(x_of(a), bottom, x_of(b) - x_of(a), ph * count / top, look)
+    for shape in painter.shapes():
+        d.add(shape)
+    for x, text in x_ticks:
+        xx = x_of(x)
+        d.add(Line(xx, bottom, xx, bottom - 2.5, strokeColor=INK, strokeWidth=0.5))
+        d.add(label(xx, bottom - 9, text, fonts, MIN_FONT, anchor="middle"))
+    d.add(Line(left, bottom, left + pw, bottom, strokeColor=INK, strokeWidth=0.5))
+    if x_title:
+        d.add(label(left + pw / 2, 2, x_title, fonts, MIN_FONT, anchor="middle"))
+    grouped: dict[float, list[str]] = {}
+    for x, text in markers:
+        grouped.setdefault(round(x, 9), []).append(text)
+    for x, texts in grouped.items():
+        xx = x_of(x)
+        d.add(Line(xx, bottom, xx, bottom + ph + 3, strokeColor=CHOSEN, strokeWidth=1.1,
+                   strokeDashArray=[3, 2]))
+        d.add(label(xx, bottom + ph + 5, " = ".join(texts), fonts, MIN_FONT, bold=True,
+                    anchor="middle", colour=CHOSEN))
     return d

@@ -1,4 +1,5 @@
-"""The seven sections of the leadership report, each a list of flowables.
+"""The seven sections of the leadership report, each a list of flowables (eight with
+the Decision support part of ``decision.py``, when insights are given).
 
 Every number printed comes from the PlanResult tables (never recomputed differently):
 the report is a view of the plan, like the app's panels.
@@ -12,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import cached_property
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -36,10 +38,23 @@ from planner.report.layout import Styles, cards, data_table, grid
 from planner.report.text import day, long_day, money, number, para, percent, shorten
 from planner.results import PlanResult
 
+if TYPE_CHECKING:
+    from planner.insights.bundle import InsightsBundle
+
 BOTTLENECK = 0.95  # an offer is a bottleneck in a week when used / capacity exceeds this
 MAX_LIST = 7  # lines per list on the one-page executive summary
 MAX_BOTTLENECKS = 15  # rows of the bottleneck table
 NAME = 60  # characters of a user-given name on the one-page summary
+DECISION = 7  # number of the Decision support section, when the report has one
+# (bundle field, title, the question it answers) of each insight, in report order
+INSIGHTS = (
+    ("speed", "Price of speed", "what an earlier exit would cost"),
+    ("levers", "Levers", "what to negotiate to exit sooner or cheaper"),
+    ("doctor", "Infeasibility doctor", "whether all the work can be placed"),
+    ("scenarios", "Scenarios", "how what-if changes compare with the plan"),
+    ("risk", "Ramp risk", "how sure the exit date is if new vendors start late or ramp "
+     "slowly"),
+)
 
 
 @dataclass
@@ -53,6 +68,7 @@ class Context:
     height: float  # frame height
     title: str
     generated: date
+    insights: InsightsBundle | None = None
 
     def p(self, text: object, limit: int | None = None) -> str:
         """User text as safe Paragraph markup, optionally cut to ``limit`` characters."""
@@ -172,10 +188,24 @@ def executive_summary(ctx: Context) -> list[Flowable]:
     right = [Paragraph("Main risks", st.h2), *risks(ctx)]
     out.append(grid([[left, right]], [half, half], ctx.fonts,
                     [("RIGHTPADDING", (0, 0), (0, -1), 18)]))
+    parts = insight_parts(ctx)
+    if parts:
+        out.append(Spacer(1, 4))
+        out.append(Paragraph(
+            f"<b>Decision support</b> (section {DECISION}): "
+            + "; ".join(f"{title.lower()}, {question}" for _, title, question in parts) + ".",
+            st.body))
     for note in plan.notes[:3]:
         out.append(Paragraph("Note: " + ctx.p(note, 300), st.small))
     out.append(PageBreak())
     return out
+
+
+def insight_parts(ctx: Context) -> list[tuple[str, str, str]]:
+    """(bundle field, title, question) of each insight the report shows, in order."""
+    if ctx.insights is None:
+        return []
+    return [part for part in INSIGHTS if getattr(ctx.insights, part[0]) is not None]
 
 
 def key_numbers(ctx: Context) -> list[tuple[str, str]]:
@@ -714,7 +744,8 @@ def assumptions(ctx: Context) -> list[Flowable]:
             data_table(["Item", "Value"], settings_rows, [half * 0.45, half * 0.55], st)]
     right = [Paragraph("Solver", st.h2),
              data_table(["Item", "Value"], solver_rows, [half * 0.45, half * 0.55], st)]
-    out: list[Flowable] = [Paragraph("7. Assumptions and data", st.h1),
+    section = DECISION + 1 if insight_parts(ctx) else DECISION
+    out: list[Flowable] = [Paragraph(f"{section}. Assumptions and data", st.h1),
                            grid([[left, right]], [half + 20, half], ctx.fonts), Spacer(1, 8),
                            Paragraph("Glossary of the workbook columns", st.h2)]
     rows = []

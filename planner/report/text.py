@@ -8,6 +8,7 @@ goes through :func:`para` (for Paragraphs) or :func:`plain` (for chart labels) f
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import date, datetime
 from xml.sax.saxutils import escape
 
@@ -67,6 +68,30 @@ def money(amount: float, currency: str, *, compact: bool = False) -> str:
     else:
         number = f"{value:,.0f}"
     return f"{sign}{symbol}{number}" if symbol else f"{sign}{code} {number}"
+
+
+def signed_money(amount: float, currency: str) -> str:
+    """A difference of money: ``+$1,234``, ``−$1,234``, ``$0``."""
+    text = money(amount, currency)
+    return "+" + text if amount >= 0.5 else text
+
+
+def money_axis(ticks: list[float], currency: str) -> Callable[[float], str]:
+    """Labels for money axis ticks: ``$286m``, ``$286.5m``, ``$40k``, ``CHF 1.2m``, with
+    just enough decimals to tell the ticks apart."""
+    code = currency.strip().upper() or "USD"
+    symbol = CURRENCY_SYMBOLS.get(code)
+    top = max((abs(t) for t in ticks), default=0.0)
+    scale, unit = (1e6, "m") if top >= 1e6 else (1e3, "k") if top >= 1e4 else (1.0, "")
+    decimals = next((d for d in range(4) if all(
+        abs(round(t / scale, d) - t / scale) < 1e-6 for t in ticks)), 3)
+
+    def fmt(value: float) -> str:
+        sign = "−" if value < -0.005 * scale else ""
+        number = f"{abs(value) / scale:,.{decimals}f}{unit}"
+        return f"{sign}{symbol}{number}" if symbol else f"{sign}{code} {number}"
+
+    return fmt
 
 
 def number(value: float, decimals: int = 0) -> str:
