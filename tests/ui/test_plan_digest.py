@@ -335,15 +335,22 @@ def test_sorted_model_passes_modeltester_and_keeps_blanks_last(qtmodeltester) ->
 
 def test_fit_columns_measures_the_longest_texts(qtbot: QtBot) -> None:
     model = DataFrameModel(UNSERVED_COLUMNS)
-    frame = pd.DataFrame({"stream_id": [f"S{i}" for i in range(2000)], "reason": ["x"] * 2000})
-    frame.loc[1500, "reason"] = "a much longer reason than any other in this column"
+    frame = pd.DataFrame({"stream_id": [f"S{i}" for i in range(2000)], "skill": ["x"] * 2000})
+    frame.loc[1500, "skill"] = "a longer skill than the others"
+    frame["reason"] = "a reason far too long to show whole, the last column elides it instead"
     model.set_table(TableData(frame, UNSERVED_COLUMNS).complete())
     table = make_table(model)
     qtbot.addWidget(table)
+    table.resize(900, 400)
+    table.show()
     fit_columns(table, max_width=2000)
-    reason = [c.key for c in UNSERVED_COLUMNS].index("reason")
-    needed = table.fontMetrics().horizontalAdvance(str(frame.loc[1500, "reason"]))
-    assert table.columnWidth(reason) >= needed
+    keys = [c.key for c in UNSERVED_COLUMNS]
+    needed = table.fontMetrics().horizontalAdvance(str(frame.loc[1500, "skill"]))
+    assert table.columnWidth(keys.index("skill")) >= needed
+    assert table.columnWidth(keys.index("stream_id")) < needed / 2
+    QApplication.processEvents()  # the last column takes the room left, not its text's width
+    used = sum(table.columnWidth(c) for c in range(len(keys)))
+    assert abs(used - table.viewport().width()) <= 1
 
 
 def test_unserved_runs_group_weeks_with_the_same_amount() -> None:

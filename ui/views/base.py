@@ -172,7 +172,10 @@ def fit_columns(table: QTableView, max_width: int = 360) -> None:
     data = model.table
     flagged = model.highlights_bold() and data.flags is not None and any(data.flags)
     margin = 2 * (table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1) + 1
+    last = header.count() - 1
     for section in range(header.count()):
+        if section == last and header.stretchLastSection():
+            continue  # it takes the room left (at least its set size: none set here)
         width = header.sectionSizeHint(section)
         for text in data.widest_candidates(section):
             advance = (bold_metrics if flagged else metrics).horizontalAdvance(text)
