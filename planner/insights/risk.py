@@ -300,6 +300,11 @@ def slipped(dataset: Dataset, draws: Draws) -> Dataset:
     return replace(dataset, capacity=tuple(capacity))
 
 
+def _capacity_key(dataset: Dataset, draws: Draws) -> tuple[tuple[int, int], ...]:
+    """What a plan depends on among the drawn quantities: each offer's weeks."""
+    return tuple((o.onboarding_weeks, o.ramp_weeks) for o in slipped(dataset, draws).capacity)
+
+
 # --- one run ------------------------------------------------------------------------
 
 
@@ -626,9 +631,10 @@ def run_risk(
     ``mode`` defaults to fastest (the earliest full exit: the question is when the exit
     completes). ``gap`` is each re-plan's optimality gap (default 1e-3, see RUN_GAP);
     ``time_limit`` caps each re-plan. ``sensitivity`` adds one plan per vendor at its P90
-    slip. ``progress(done, total)`` counts plans (the reference, the sensitivity plans,
-    then the runs); a cancel stops submitting, stops the running solves and returns the
-    finished runs marked ``cancelled``."""
+    slip. Plans with the same capacity after the draws (e.g. the same rounded slips) are
+    solved once. ``progress(done, total)`` counts these distinct plans (the reference, the
+    sensitivity plans, then the runs in order); a cancel stops submitting, stops the
+    running solves and returns the finished runs marked ``cancelled``."""
     mode = Mode(mode)
     slips = spec.resolve(dataset)
     draws = draw(spec, slips)
@@ -640,17 +646,27 @@ def run_risk(
                                for r in group.itertuples())
                          for _, group in draws.groupby("run", sort=True)] if len(draws) else [
         () for _ in range(spec.runs)]
-    jobs = run_jobs(_risk_job, (dataset, mode, gap, time_limit), [(), *p90, *runs],
+    wanted: list[Draws] = [(), *p90, *runs]
+    keys = [_capacity_key(dataset, d) for d in wanted]
+    distinct: dict[tuple[tuple[int, int], ...], int] = {}
+    payloads: list[Draws] = []
+    for key, d in zip(keys, wanted, strict=True):
+        if key not in distinct:
+            distinct[key] = len(payloads)
+            payloads.append(d)
+    jobs = run_jobs(_risk_job, (dataset, mode, gap, time_limit), payloads,
                     workers=workers, progress=progress, cancel=cancel)
+    results = {i: jobs.results[distinct[k]] for i, k in enumerate(keys)
+               if distinct[k] in jobs.results}
     first_run = 1 + len(p90)
-    done = {i - first_run: r for i, r in jobs.results.items() if i >= first_run}
+    done = {i - first_run: r for i, r in results.items() if i >= first_run}
     run_rows = [{"run": i, "completion_week": r.completion_week, "total_cost": r.total_cost,
                  "unserved_tasks": r.unserved_tasks, "status": r.status}
                 for i, r in sorted(done.items())]
     run_table = _runs_frame(run_rows, settings.plan_start, settings.horizon_weeks)
     kept_draws = draws[draws["run"].isin(run_table["run"])].reset_index(drop=True)
-    nominal = jobs.results.get(0)
-    impacts = _impacts(dataset, slips, p90, jobs.results, nominal, run_table, kept_draws, mode)
+    nominal = results.get(0)
+    impacts = _impacts(dataset, slips, p90, results, nominal, run_table, kept_draws, mode)
     return RiskResult(spec=spec, mode=mode.value, gap=gap, currency=settings.currency,
                       plan_start=settings.plan_start, horizon_weeks=settings.horizon_weeks,
                       runs=run_table, draws=kept_draws, nominal=nominal, impacts=impacts,

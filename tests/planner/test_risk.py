@@ -143,20 +143,40 @@ def test_a_vendor_keeps_its_draws_when_another_vendor_is_added() -> None:
 
 def test_cancel_returns_partial_results_marked_as_such() -> None:
     token = CancelToken()
-    spec = RiskSpec({"Turing": VendorSlip(Discrete((0, 4), (0.5, 0.5)))}, runs=30, seed=1)
+    slip = VendorSlip(Triangular(0, 5, 10))
+    spec = RiskSpec({"Turing": slip}, runs=30, seed=1)
+    slips = draw(spec, [("Turing", slip)])["onboarding_slip"].tolist()
+    # distinct plans in order: no slip, the P90 slip (10 - sqrt(0.1 x 10 x 5) = 7.76 -> 8),
+    # then each new slip of the runs; cancelled once 5 are done
+    order = list(dict.fromkeys([0, 8, *slips]))
+    finished = set(order[:5])
+    totals: set[int] = set()
 
     def progress(done: int, total: int) -> None:
-        assert total == 32  # reference + one sensitivity plan + 30 runs
+        totals.add(total)
         if done == 5:
             token.cancel()
 
     result = run_risk(ds_turing(), spec, workers=1, progress=progress, cancel=token)
+    assert totals == {len(order)}
     assert result.cancelled and result.partial
-    assert result.runs_done == 3
-    assert result.runs["run"].tolist() == [0, 1, 2]
-    assert sorted(set(result.draws["run"])) == [0, 1, 2]
-    assert result.summary()[0] == ("Partial result: 3 of 30 runs finished before the stop "
-                                   "(fastest plans, seed 1).")
+    expected = [i for i, v in enumerate(slips) if v in finished]
+    assert 3 <= len(expected) < 30
+    assert result.runs["run"].tolist() == expected
+    assert result.draws["onboarding_slip"].tolist() == [slips[i] for i in expected]
+    assert result.summary()[0] == (f"Partial result: {len(expected)} of 30 runs finished "
+                                   "before the stop (fastest plans, seed 1).")
+
+
+def test_runs_with_the_same_capacity_share_one_plan() -> None:
+    # slip 0 or 4 on Turing: two distinct plans for 50 runs, whatever their number
+    spec = RiskSpec({"Turing": VendorSlip(Discrete((0, 4), (0.5, 0.5)))}, runs=50, seed=4)
+    calls: list[tuple[int, int]] = []
+    result = run_risk(ds_turing(), spec, workers=1, progress=lambda d, n: calls.append((d, n)))
+    assert calls == [(0, 2), (1, 2), (2, 2)]
+    assert result.runs_done == 50
+    costs = dict(zip(result.draws["onboarding_slip"], result.runs["total_cost"], strict=True))
+    assert costs == {0: pytest.approx(cost_at(2)), 4: pytest.approx(cost_at(6))}
 
 
 def test_cancel_before_anything_ran() -> None:
