@@ -617,7 +617,7 @@ def whole_step(span: float, count: int = 6) -> int:
 def cost_curve(points: Sequence[tuple[int, float, bool]], fonts: FontSet, width: float,
                height: float, *, y_format: Callable[[list[float]], Callable[[float], str]],
                week_label: Callable[[int], tuple[str, str]], value: Callable[[float], str],
-               title: str = "") -> Drawing:
+               title: str = "", last_name: str = "cheapest") -> Drawing:
     """Total cost (y) of a full exit by each week (x): the points marked and joined, the
     chosen plan's point highlighted, the fastest and cheapest ends and the chosen plan
     labelled with their cost. ``points`` are (week, total, chosen), earliest first; the
@@ -650,7 +650,9 @@ def cost_curve(points: Sequence[tuple[int, float, bool]], fonts: FontSet, width:
         d.add(Line(left, yy, left + pw, yy, strokeColor=GRID, strokeWidth=0.4))
         d.add(label(left - 3, yy - 2.5, fmt(t), fonts, MIN_FONT, anchor="end"))
     step = whole_step(w1 - w0)
-    for w in range(math.ceil(w0 / step) * step, w1 + 1, step):
+    inner = [w for w in range(math.ceil(w0 / step) * step, w1 + 1, step)
+             if min(w - weeks[0], weeks[-1] - w) >= step / 2]
+    for w in sorted({weeks[0], weeks[-1], *inner}):  # the ends always labelled
         xx = x_of(w)
         d.add(Line(xx, bottom, xx, bottom - 2.5, strokeColor=INK, strokeWidth=0.5))
         top_line, second = week_label(w)
@@ -669,7 +671,7 @@ def cost_curve(points: Sequence[tuple[int, float, bool]], fonts: FontSet, width:
         if chosen:
             d.add(Circle(x, y, 4.6, fillColor=CHOSEN, strokeColor=INK, strokeWidth=0.8))
         parts = ["fastest"] if i == 0 else []
-        parts += ["cheapest"] if i == len(pts) - 1 else []
+        parts += [last_name] if i == len(pts) - 1 else []
         parts += ["chosen plan"] if chosen else []
         if not parts:
             continue

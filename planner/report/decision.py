@@ -34,6 +34,8 @@ FEW_CONTRACTS = 12  # up to this many, every contract's exit week per scenario i
 MAX_MOVED = 15  # otherwise, this many contracts whose exit week differs
 MAX_STREAMS = 8  # streams named per doctor problem
 TASK_EPS = 1e-6
+# share of a page that must be left for a part to start on it (its charts move as a block)
+ROOM = {"speed": 0.6, "levers": 0.25, "doctor": 0.2, "scenarios": 0.45, "risk": 0.6}
 
 
 def decision_support(ctx: Context) -> list[Flowable]:
@@ -56,8 +58,8 @@ def decision_support(ctx: Context) -> list[Flowable]:
     ]
     for i, (key, title, _) in enumerate(parts, start=1):
         body = builders[key](ctx, getattr(ctx.insights, key))
-        if i > 1:
-            out.append(CondPageBreak(ctx.height * 0.3))
+        if i > 1:  # start on a new page unless most of the part fits on this one
+            out.append(CondPageBreak(ctx.height * ROOM[key]))
         out.append(KeepTogether([Paragraph(f"{DECISION}.{i} {title}", st.h1), *body[:1]]))
         out += body[1:]
         out.append(Spacer(1, 8))
@@ -92,10 +94,12 @@ def speed_part(ctx: Context, r: PriceOfSpeed) -> list[Flowable]:
     points = r.points
     if not points:
         return out + _notes(ctx, r.notes)
+    horizon = ctx.dataset.settings.horizon_weeks
     rows = []
     stopped = False
     for p in points:
-        when = day(p.exit_by) + (" <b>(chosen plan)</b>" if p.chosen else "")
+        when = (day(p.exit_by) if p.week < horizon else "no full exit (horizon end)") + (
+            " <b>(chosen plan)</b>" if p.chosen else "")
         week = str(p.week)
         if p.status.value != "optimal":
             week += "†"
@@ -107,7 +111,7 @@ def speed_part(ctx: Context, r: PriceOfSpeed) -> list[Flowable]:
         rows.append([f"<b>{c}</b>" if p.chosen and i > 0 else c for i, c in enumerate(cells)])
     header = ["Full exit by", "Week", "Total cost", "Extra vs cheapest",
               "Cost per week gained"]
-    fractions = [0.3, 0.1, 0.2, 0.2, 0.2]
+    fractions = [0.24, 0.1, 0.22, 0.22, 0.22]
     caption = Paragraph(
         "Each point is the cheapest plan that gives the exited vendors no work from that "
         "week on and leaves no task unserved. <i>Extra vs cheapest</i>: its total minus the "
@@ -117,13 +121,14 @@ def speed_part(ctx: Context, r: PriceOfSpeed) -> list[Flowable]:
         st.caption)
     chart = None
     if len(points) > 1:
-        chart_w = ctx.width * (0.56 if len(points) <= SIDE_BY_SIDE else 1.0)
+        chart_w = ctx.width * (0.52 if len(points) <= SIDE_BY_SIDE else 1.0)
         chart = charts.cost_curve(
-            [(p.week, p.total, p.chosen) for p in points], ctx.fonts, chart_w, 240,
+            [(p.week, p.total, p.chosen) for p in points], ctx.fonts, chart_w, 260,
             y_format=lambda ticks: money_axis(ticks, r.currency),
             week_label=lambda w: (f"week {w}", day(ctx.week_date(w))),
             value=lambda v: ctx.money(v, compact=True),
-            title=f"Total cost of a full exit by each week ({r.currency})")
+            title=f"Total cost of a full exit by each week ({r.currency})",
+            last_name="cheapest" if points[-1].week < horizon else "cheapest, no full exit")
     if chart is not None and len(points) <= SIDE_BY_SIDE:
         table_w = ctx.width - chart.width - 16
         table = data_table(header, rows, _widths(fractions, table_w), st, numeric=(1, 2, 3, 4))
@@ -378,8 +383,12 @@ def _finite(value: float) -> bool:
 def risk_part(ctx: Context, r: RiskResult) -> list[Flowable]:
     st = ctx.styles
     lines = r.summary()
-    out: list[Flowable] = [Paragraph(ctx.p(lines[0]), st.body),
-                           *(bullet(ctx.p(s), st) for s in lines[1:])]
+    left = (ctx.width - 20) * 0.56
+    right = ctx.width - 20 - left
+    out: list[Flowable] = [
+        Paragraph(ctx.p(lines[0]), st.body),
+        grid([[[bullet(ctx.p(s), st) for s in lines[1:]], _risk_settings(ctx, r, right)]],
+             [left + 20, right], ctx.fonts)]
     horizon = r.horizon_weeks
     if r.runs_done:
         def exit_card(week: float, what: str) -> tuple[str, str]:
@@ -402,9 +411,7 @@ def risk_part(ctx: Context, r: RiskResult) -> list[Flowable]:
             Paragraph("P50 / P90: the smallest full-exit week (total cost) that at least 50% / "
                       "90% of the runs reach; a run without a full exit within the horizon "
                       "counts as <i>none</i>.", st.caption)]))
-    out += _impacts(ctx, r)
-    out += _risk_settings(ctx, r)
-    return out
+    return out + _impacts(ctx, r)
 
 
 def _week_histogram(ctx: Context, r: RiskResult, width: float) -> Flowable:
@@ -448,7 +455,7 @@ def _cost_histogram(ctx: Context, r: RiskResult, width: float) -> Flowable:
     else:
         pad = (hi - lo) * 0.05
         lo, hi = lo - pad, hi + pad
-    ticks = [t for t in charts.nice_span(lo, hi, 4) if lo <= t <= hi]
+    ticks = [t for t in charts.nice_span(lo, hi, 6) if lo <= t <= hi]
     fmt = money_axis(ticks, r.currency)
     return charts.histogram(
         list(zip(lows, highs, counts, strict=True)), ctx.fonts, width, 170,
@@ -470,8 +477,7 @@ def _impacts(ctx: Context, r: RiskResult) -> list[Flowable]:
         extra = row.cost_increase
         rows.append([ctx.p(row.vendor), ctx.p(row.slip), _p90_words(row), moved,
                      signed_money(extra, r.currency) if _finite(extra) else "n/a",
-                     f"{row.corr_week:.2f}" if _finite(row.corr_week) else "n/a",
-                     f"{row.corr_cost:.2f}" if _finite(row.corr_cost) else "n/a"])
+                     _correlation(row.corr_week), _correlation(row.corr_cost)])
     table = data_table(["Vendor", "Slip drawn", "Its P90 slip", "Full exit at its P90",
                         "Cost at its P90", "Correlation: exit week", "Correlation: cost"],
                        rows, _widths([0.16, 0.25, 0.15, 0.11, 0.11, 0.11, 0.11], ctx.width),
@@ -484,7 +490,11 @@ def _impacts(ctx: Context, r: RiskResult) -> list[Flowable]:
                 "runs' full-exit week and total cost.", st.caption)]
 
 
-def _risk_settings(ctx: Context, r: RiskResult) -> list[Flowable]:
+def _correlation(value: float) -> str:
+    return f"{value:.2f}".replace("-", "−") if _finite(value) else "n/a"
+
+
+def _risk_settings(ctx: Context, r: RiskResult, width: float) -> list[Flowable]:
     st = ctx.styles
     runs = str(r.runs_done) + (f" of {r.spec.runs} asked (stopped early)" if r.partial else "")
     rows = [["Runs", runs], ["Seed", str(r.spec.seed)],
@@ -498,9 +508,9 @@ def _risk_settings(ctx: Context, r: RiskResult) -> list[Flowable]:
     for name, slip in r.spec.slips.items():
         who = "every other alternative vendor" if name == "*" else name
         rows.append([ctx.p(shorten(f"Slips of {who}", 80)), ctx.p(slip.describe())])
-    return [CondPageBreak(80), KeepTogether([
+    return [
         _h2("Runs, seed and distributions", st),
-        data_table(["Item", "Value"], rows, _widths([0.3, 0.7], ctx.width * 0.7), st)]),
+        data_table(["Item", "Value"], rows, _widths([0.36, 0.64], width), st),
         Spacer(1, 4), Paragraph(
             "Onboarding slips are weeks added to a vendor's onboarding; ramp stretches "
             "multiply its ramp weeks; both are rounded half up to whole weeks. The same seed "

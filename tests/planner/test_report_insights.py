@@ -143,10 +143,11 @@ def test_price_of_speed_table_and_chart(case: tuple[Dataset, PlanResult, Insight
         extra = "cheapest" if p.extra_cost < 0.5 else "+" + money(p.extra_cost, "USD")
         chosen = " (chosen plan)" if p.chosen else ""
         per_week = "$1,000" if p.week < 10 else "–"
-        assert f"{day(p.exit_by)}{chosen} {p.week} {money(p.total, 'USD')} {extra} {per_week}" \
-            in part
+        # week 10 is the horizon: the cheapest plan keeps the exited vendor to its end
+        when = day(p.exit_by) if p.week < 10 else "no full exit (horizon end)"
+        assert f"{when}{chosen} {p.week} {money(p.total, 'USD')} {extra} {per_week}" in part
     assert "Total cost of a full exit by each week (USD)" in part  # the chart's title
-    assert "fastest: $60k" in part and "cheapest · chosen plan: $50k" in part
+    assert "fastest: $60k" in part and "cheapest, no full exit · chosen plan: $50k" in part
     assert "The chosen plan: Exit by week 10 (16 Mar 2026): $50.0k, the cheapest plan." in part
 
 
