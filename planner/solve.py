@@ -159,7 +159,10 @@ class _Solver:
     def run(self, gap: float | None = None) -> tuple[highspy.HighsModelStatus, FloatArray | None]:
         h = self.h
         if self.deadline_at is not None:
-            h.setOptionValue("time_limit", max(0.01, self.deadline_at - time.perf_counter()))
+            # HiGHS measures time_limit against the run time this object has used since
+            # it was created, not per run: add the seconds left to what it has used.
+            left = max(0.01, self.deadline_at - time.perf_counter())
+            h.setOptionValue("time_limit", float(h.getRunTime()) + left)
         else:
             h.setOptionValue("time_limit", highspy.kHighsInf)
         if gap is not None:

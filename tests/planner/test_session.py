@@ -174,3 +174,16 @@ def test_a_better_plan_proven_by_branch_and_bound_is_read_back(
     plan = checked(ds, solve(ds, mode="cheapest", gap=1e-6))
     assert plan.status is SolveStatus.OPTIMAL
     assert plan.total_cost == pytest.approx(70 * 3 + 70 * 40)
+
+
+def test_a_time_limit_counts_from_each_plan_not_from_the_session(tmp_path: Path) -> None:
+    """HiGHS counts time_limit against the total time its object has run: a session whose
+    earlier plans took longer than a later plan's limit must still give that plan its own
+    time."""
+    ds = load_dataset(write_workbook(preset("S", seed=1), tmp_path / "S.xlsx"))
+    session = PlanSession(ds)
+    session.plan("cheapest")  # proven: branch and bound on S takes a second or more
+    used = session.solver.h.getRunTime()
+    assert used > 0.2
+    quick = session.plan("cheapest", time_limit=used / 2, prove=False)
+    assert quick.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
