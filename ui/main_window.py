@@ -44,6 +44,7 @@ from ui import dialogs, tasks
 from ui.about import APP_NAME, versions
 from ui.data_tabs import DataTabs
 from ui.icons import icon
+from ui.insights.area import InsightsArea, InsightsController
 from ui.plan_dialog import PlanDialog
 from ui.problems_panel import ProblemsPanel
 from ui.project_file import SUFFIX, PlanOptions, Project, ProjectError, save_project, saved_at
@@ -87,7 +88,7 @@ class MainWindow(QMainWindow):
         self.plan_dataset: Dataset | None = None
         self.plan_token: int | None = None
         self._recovered = False  # data restored from autosave: unsaved until saved
-        self._autosaved_token: int | None = None
+        self._autosaved_token: tuple[int, int] | None = None
         self._on_result: Any = None
         self._task_name = ""
         self._recovering = False
@@ -114,6 +115,10 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setChildrenCollapsible(False)
         self.setCentralWidget(self.splitter)
+        self.insights_area = InsightsArea()
+        self.results.tabs.addTab(self.insights_area, "Insights")
+        self.insights = InsightsController(self, self.insights_area, self._run, self)
+        self.insights.edited.connect(self._refresh_title)
 
         self.problems = ProblemsPanel()
         self.problems.problem_activated.connect(self.show_problem)
@@ -373,6 +378,7 @@ class MainWindow(QMainWindow):
         for page in pages:
             page.model.cell_edited.connect(self._on_cell_edited)
         self.results.set_plan(self.plan, self.baseline)
+        self.insights.reset(project)
         self._show_problems()
 
     # ================================================================ editing
@@ -401,6 +407,7 @@ class MainWindow(QMainWindow):
             return
         self.import_result = result
         self.dataset = result.dataset
+        self.insights.update_vendors()
         self._show_problems()
         self._refresh_all()
 
@@ -591,11 +598,12 @@ class MainWindow(QMainWindow):
             if path is None:
                 return False
         plan, baseline, page_size = self.plan, self.baseline, self.prefs.page_size
+        insights = self.insights.bundle()  # only what is up to date with this plan
         assert plan is not None
 
         def run(progress: tasks.ProgressFn, cancel: tasks.CancelFlag) -> Path:
             return tasks.write_report(path, plan, dataset, baseline, page_size, progress,
-                                      cancel)
+                                      cancel, insights)
 
         return self._run(run, "export report", self._on_report_written)
 
@@ -667,6 +675,8 @@ class MainWindow(QMainWindow):
             baseline=self.baseline if include_plan else None,
             plan_stale=self.is_stale(),
             project_path=str(self.project_path or ""),
+            scenarios=self.insights.scenario_entries(),
+            risk=self.insights.risk_spec(),
         )
 
     def save(self) -> bool:
@@ -696,6 +706,7 @@ class MainWindow(QMainWindow):
             return False
         self.project_path = path
         self._recovered = False
+        self.insights.saved()
         self.undo_stack.setClean()
         self._drop_recovery()
         self.settings.add_recent(path)
@@ -705,13 +716,14 @@ class MainWindow(QMainWindow):
         return True
 
     def is_modified(self) -> bool:
-        return self.raw is not None and (not self.undo_stack.isClean() or self._recovered)
+        return self.raw is not None and (not self.undo_stack.isClean() or self._recovered
+                                         or self.insights.modified)
 
     def autosave(self) -> None:
         """Write the recovery file when there is unsaved work it does not hold yet."""
         if not self.is_modified():
             return
-        token = self.data_token()
+        token = (self.data_token(), self.insights.revision)
         if token == self._autosaved_token:
             return
         try:
@@ -831,6 +843,7 @@ class MainWindow(QMainWindow):
             self.data_label.setStyleSheet("color:#1e7b34;")
         stale = self.is_stale()
         self.results.set_stale(stale)
+        self.insights.refresh()
         if self.plan is None:
             self.plan_label.setText("No plan")
             self.plan_label.setStyleSheet("")

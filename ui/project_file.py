@@ -1,4 +1,5 @@
-"""The project file (``.mplan``): the raw workbook data, plan settings and the last plan.
+"""The project file (``.mplan``): the raw workbook data, plan settings, the last plan, and
+the what-if scenarios and ramp-risk settings.
 
 JSON with a format tag and a schema version. Saves are atomic (temp file in the same
 folder, fsync, ``os.replace``), so a crash mid-save leaves the old file intact. A file
@@ -23,6 +24,8 @@ import pandas as pd
 
 from planner import __version__
 from planner.domain import Mode
+from planner.insights.risk import RiskSpec
+from planner.insights.scenarios import Scenario, scenarios_from_dict, scenarios_to_dict
 from planner.problems import PlannerError
 from planner.results import CostBreakdown, PlanResult, Shortage, SolveStatus
 
@@ -30,7 +33,7 @@ if TYPE_CHECKING:
     from planner.workbook import RawWorkbook
 
 FORMAT = "migration-planner-project"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: scenarios and risk settings (absent in 1: none)
 SUFFIX = ".mplan"
 
 
@@ -77,6 +80,18 @@ class PlanOptions:
                    float(limit) if limit is not None else None)
 
 
+@dataclass(frozen=True)
+class ScenarioEntry:
+    """A what-if scenario: the changes as the user typed them, and as read."""
+
+    scenario: Scenario
+    text: str  # the changes in the text syntax (docs/scenarios-and-risk.md)
+
+    @property
+    def name(self) -> str:
+        return self.scenario.name
+
+
 @dataclass
 class Project:
     raw: RawWorkbook
@@ -86,6 +101,8 @@ class Project:
     baseline: PlanResult | None = None
     plan_stale: bool = False
     project_path: str = ""  # recovery files remember which project they belong to
+    scenarios: list[ScenarioEntry] = field(default_factory=list)
+    risk: RiskSpec | None = None  # the ramp-risk form's settings
 
 
 # --- values ------------------------------------------------------------------------
@@ -198,6 +215,9 @@ def project_to_json(project: Project, *, include_plan: bool = True) -> dict[str,
         "baseline": (plan_to_json(project.baseline)
                      if include_plan and project.baseline else None),
         "plan_stale": project.plan_stale,
+        "scenarios": {**scenarios_to_dict([e.scenario for e in project.scenarios]),
+                      "texts": [e.text for e in project.scenarios]},
+        "risk": project.risk.to_dict() if project.risk is not None else None,
     }
 
 
@@ -265,11 +285,22 @@ def load_project(path: Path) -> Project:
         options = PlanOptions.from_json(data.get("options") or {})
         plan = plan_from_json(data["plan"]) if data.get("plan") else None
         baseline = plan_from_json(data["baseline"]) if data.get("baseline") else None
+        scenarios = _scenarios_from_json(data.get("scenarios"))
+        risk = RiskSpec.from_dict(data["risk"]) if data.get("risk") else None
     except Exception as exc:  # whatever the JSON holds, the user gets one clear error
         raise ProjectUnreadable(path, f"is damaged ({type(exc).__name__}: {exc})") from exc
     return Project(raw=raw, source_path=str(data.get("source_path") or ""), options=options,
                    plan=plan, baseline=baseline, plan_stale=bool(data.get("plan_stale")),
-                   project_path=str(data.get("project_path") or ""))
+                   project_path=str(data.get("project_path") or ""), scenarios=scenarios,
+                   risk=risk)
+
+
+def _scenarios_from_json(data: Any) -> list[ScenarioEntry]:
+    if not data:
+        return []
+    texts = list(data.get("texts") or [])
+    return [ScenarioEntry(s, str(texts[i]) if i < len(texts) else "")
+            for i, s in enumerate(scenarios_from_dict(data))]
 
 
 def saved_at(path: Path) -> str:

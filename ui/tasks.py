@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from multiprocessing.connection import Connection
 
     from planner.importer import ImportResult
+    from planner.insights.bundle import InsightsBundle
     from planner.workbook import RawWorkbook
     from ui.views.digest import PlanDigest
 
@@ -322,11 +323,13 @@ def plan_in_process(dataset: Dataset, options: PlanOptions, progress: ProgressFn
 
 def write_report(path: Path, plan_result: PlanResult, dataset: Dataset,
                  baseline: PlanResult | None, page_size: str, progress: ProgressFn,
-                 cancel: CancelFlag) -> Path:
+                 cancel: CancelFlag, insights: InsightsBundle | None = None) -> Path:
+    """The PDF report; with ``insights`` (those up to date with the plan) it has them too."""
     from planner.report import write_report as write
 
     progress(None, f"Writing {path.name}")
-    write(path, plan_result, dataset, baseline=baseline, page_size=page_size)
+    write(path, plan_result, dataset, baseline=baseline, page_size=page_size,
+          insights=insights)
     return path
 
 
