@@ -14,6 +14,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QProgressBar,
     QPushButton,
@@ -203,9 +204,10 @@ def fit_height(table: QTableView, max_rows: int = 10) -> None:
 
 
 def wrap_last_column(table: QTableView) -> None:
-    """Long sentences in the last (stretched) column wrap; rows follow its width."""
+    """Long sentences in the last (stretched) column wrap; rows follow its width (the
+    insights' tables have tens of rows at most, so measuring them all is cheap)."""
     table.setWordWrap(True)
-    table.horizontalHeader().sectionResized.connect(lambda *_: table.resizeRowsToContents())
+    table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
 
 
 def _spin(low: int, high: int, value: int, tip: str) -> QSpinBox:
@@ -306,9 +308,8 @@ LEVER_COLUMNS = (
     Column("weeks_earlier", "Weeks earlier", Kind.NUMBER,
            tooltip="How much earlier the earliest full exit becomes"),
     Column("saving", "Saving", Kind.MONEY, tooltip="The cheapest plan's cost now minus with it"),
-    Column("kind", "Limit"),
-    Column("target", "Of"),
-    Column("change", "One step"),
+    Column("kind", "Limit", tooltip="What the lever changes (the sentence says of what and "
+           "by how much)"),
     Column("sentence", "In plain words"),
 )
 
@@ -343,7 +344,6 @@ class LeversPanel(InsightPanel):
         self.summary.setText(paragraphs([result.summary]))
         self.model.set_frame(result.table(), result.currency)
         fit_columns(self.table, max_width=240)
-        self.table.resizeRowsToContents()
         self.notes.setText(paragraphs(result.notes))
         self.notes.setVisible(bool(result.notes))
 
@@ -366,9 +366,11 @@ PROBLEM_COLUMNS = (
 )
 FIX_COLUMNS = (
     Column("problem", "#", Kind.NUMBER, tooltip="The problem this fixes"),
-    Column("resolves", "Places all its work", Kind.BOOL),
-    Column("cost_after", "Plan cost then", Kind.MONEY),
-    Column("exit_week_after", "Earliest full exit then", Kind.NUMBER, tooltip="Week"),
+    Column("resolves", "Resolves", Kind.BOOL, tooltip="Places all of the problem's work"),
+    Column("cost_after", "Plan cost then", Kind.MONEY,
+           tooltip="The whole plan's total cost with this fix alone"),
+    Column("exit_week_after", "Exit week then", Kind.NUMBER,
+           tooltip="The earliest full exit with this fix"),
     Column("fix", "Fix"),
 )
 
@@ -427,8 +429,8 @@ class DoctorPanel(InsightPanel):
         self.filler.setVisible(not has_problems)
         self.problems_model.set_frame(problems_frame(result), result.currency)
         self.fixes_model.set_frame(result.table(), result.currency)
-        fit_columns(self.problems_table, max_width=260)
-        fit_columns(self.fixes_table, max_width=260)
+        fit_columns(self.problems_table, max_width=150)  # the rest for the sentences
+        fit_columns(self.fixes_table, max_width=150)
         combined = result.combined.sentence if result.combined is not None else ""
         self.combined.setText(paragraphs([combined]) if combined else "")
         self.combined.setVisible(bool(combined))

@@ -122,16 +122,16 @@ def usable_vendors(dataset: Dataset | None) -> list[str]:
 
 IMPACT_COLUMNS = (
     Column("vendor", "Vendor"),
-    Column("slip", "Its slip"),
-    Column("p90_onboarding_slip", "P90 slip (weeks)", Kind.NUMBER),
-    Column("p90_ramp_stretch", "P90 ramp ×", Kind.NUMBER, decimals=2),
     Column("weeks_later", "Exit later at its P90", Kind.NUMBER,
            tooltip="Weeks the full exit moves with only this vendor at its P90 slip"),
     Column("cost_increase", "Cost increase at its P90", Kind.MONEY,
            tooltip="Cost change with only this vendor at its P90 slip"),
+    Column("p90_onboarding_slip", "P90 slip (weeks)", Kind.NUMBER),
+    Column("p90_ramp_stretch", "P90 ramp ×", Kind.NUMBER, decimals=2),
     Column("corr_week", "Correlation with exit week", Kind.NUMBER, decimals=2,
            tooltip="Of its delay to full capacity with the exit week, over the runs"),
     Column("corr_cost", "Correlation with cost", Kind.NUMBER, decimals=2),
+    Column("slip", "Its slip"),
 )
 
 
