@@ -223,6 +223,8 @@ def test_project_keeps_scenarios_and_risk_settings(
     risk.runs_spin.setValue(17)
     risk.seed_spin.setValue(5)
     spec = risk.spec()
+    risk.add_row(SlipRow(ALL, (5, 1, 0), (1.0, 1.0, 1.0)))  # invalid: the last valid is kept
+    assert "row 3" in risk.form_message.text()
     project = tmp_path / "kept.mplan"
     assert window.save_as(project)
     assert not window.is_modified()

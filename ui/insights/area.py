@@ -10,6 +10,7 @@ the PDF report as an :class:`~planner.insights.bundle.InsightsBundle`.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -118,6 +119,7 @@ class InsightsController(QObject):
         self.modified = False  # scenarios or risk settings changed since the last save
         self.revision = 0  # counts those changes (autosave)
         self._running: str | None = None
+        self._risk_spec = default_spec()  # the form's last valid settings
         for kind, panel in area.panels.items():
             panel.compute_requested.connect(lambda kind=kind: self.compute(kind))
             panel.cancel_requested.connect(host.cancel_task)
@@ -136,21 +138,22 @@ class InsightsController(QObject):
         self.area.scenarios.set_entries(project.scenarios if project else [])
         self.area.risk.set_vendors(usable_vendors(self.host.dataset))
         spec = project.risk if project is not None and project.risk is not None else None
-        self.area.risk.set_spec(spec or default_spec())
+        self._risk_spec = spec or default_spec()
+        self.area.risk.set_spec(self._risk_spec)
         self.modified = False
 
     def scenario_entries(self) -> list[ScenarioEntry]:
         return list(self.area.scenarios.entries)
 
-    def risk_spec(self) -> RiskSpec | None:
-        """The form's settings, or None while the form holds something invalid."""
-        try:
-            return self.area.risk.spec()
-        except RiskError:
-            return None
+    def risk_spec(self) -> RiskSpec:
+        """The form's settings; while it holds something invalid, its last valid ones."""
+        with contextlib.suppress(RiskError):
+            self._risk_spec = self.area.risk.spec()
+        return self._risk_spec
 
     @Slot()
     def _on_edited(self) -> None:
+        self.risk_spec()  # checks the form as it is edited (a problem shows under it)
         self.modified = True
         self.revision += 1
         self.refresh()
