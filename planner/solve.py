@@ -142,6 +142,21 @@ class _Solver:
         h.setOptionValue("presolve", "off")
         self.h = h
         self.int_cols = np.flatnonzero(model.integer).astype(np.int32)
+        self.capacity = model.data.offer_capacity.copy()  # what the capacity rows hold
+
+    def set_capacity(self, capacity: FloatArray) -> None:
+        """Change the capacity rows in place: the bound, or the z coefficient (setup fee)."""
+        d, ix, rows = self.model.data, self.model.index, self.model.row_blocks.get("capacity")
+        if rows is not None:
+            o_idx, t_idx = np.nonzero(np.abs(capacity - self.capacity) > 1e-12)
+            for o, t in zip(o_idx.tolist(), t_idx.tolist(), strict=True):
+                row = rows.start + o * d.H + t
+                z = int(ix.vendor_z[d.offer_vendor[o]])
+                if z >= 0:
+                    self.h.changeCoeff(row, z, -float(capacity[o, t]))
+                else:
+                    self.h.changeRowBounds(row, -highspy.kHighsInf, float(capacity[o, t]))
+        self.capacity = capacity.copy()
 
     def set_bounds(self, cols: np.ndarray, lower: FloatArray, upper: FloatArray) -> None:
         if len(cols):
@@ -451,11 +466,6 @@ class _FullExit:
         self.solver.set_bounds(ints, np.ones(len(ints)), np.ones(len(ints)))
         self.tolerance = 1e-6 * max(1.0, model.data.total_volume)
         self.unserved: FloatArray | None = None
-        self._capacity = model.data.offer_capacity.copy()
-
-    def set_capacity(self, capacity: FloatArray) -> None:
-        _apply_capacity(self.solver.h, self.model, self._capacity, capacity)
-        self._capacity = capacity.copy()
 
     def feasible(self, week: int) -> bool:
         ix = self.model.index
@@ -547,26 +557,25 @@ class PlanSession:
         self.model = build_model(data)
         self.solver = _Solver(self.model, CancelToken(), None)
         self._full_exit: _FullExit | None = None
-        self._capacity = data.offer_capacity.copy()
 
     # --- variants ------------------------------------------------------------------
 
     def update(self, dataset: Dataset) -> bool:
-        """Switch to ``dataset``; True if warm (only capacity over time changed)."""
+        """Switch to ``dataset``; True if warm (only capacity over time changed from the
+        workbook the model was built for)."""
         data = build_data(dataset, self.deadline)
         if not self._capacity_only_change(data):
             self._load(dataset, data)
             return False
-        self._set_capacity(data.offer_capacity)
         self.dataset = dataset
         self.data = data
-        self.model.data = data
+        self.solver.set_capacity(data.offer_capacity)
         if self._full_exit is not None:
-            self._full_exit.set_capacity(data.offer_capacity)
+            self._full_exit.solver.set_capacity(data.offer_capacity)
         return True
 
     def _capacity_only_change(self, new: ModelData) -> bool:
-        old = self.data
+        old = self.model.data  # as built: the model's columns and rows follow it
         same = (
             old.H == new.H and old.terms == new.terms
             and np.array_equal(old.pair_stream, new.pair_stream)
@@ -588,10 +597,6 @@ class PlanSession:
             return False
         # share rows exist only where the cap could bind under the old capacity
         return bool(np.array_equal(share_can_bind(old), share_can_bind(new)))
-
-    def _set_capacity(self, capacity: FloatArray) -> None:
-        _apply_capacity(self.solver.h, self.model, self._capacity, capacity)
-        self._capacity = capacity.copy()
 
     # --- planning ------------------------------------------------------------------
 
@@ -705,6 +710,7 @@ class PlanSession:
     def _full_exit_check(self, cancel: CancelToken, deadline_at: float | None) -> _FullExit:
         if self._full_exit is None:
             self._full_exit = _FullExit(self.model, cancel, deadline_at)
+            self._full_exit.solver.set_capacity(self.data.offer_capacity)
         self._full_exit.solver.cancel = cancel
         self._full_exit.solver.deadline_at = deadline_at
         return self._full_exit
@@ -747,23 +753,6 @@ class PlanSession:
         result = assemble(data, arrays, info)
         report(SolveProgress(1.0, "Done"))
         return result
-
-
-def _apply_capacity(h: highspy.Highs, model: Model, old: FloatArray, new: FloatArray) -> None:
-    """Change the capacity rows in place: the bound, or the z coefficient (setup fee)."""
-    d, ix = model.data, model.index
-    rows = model.row_blocks.get("capacity")
-    if rows is None:
-        return
-    H = d.H
-    o_idx, t_idx = np.nonzero(np.abs(new - old) > 1e-12)
-    for o, t in zip(o_idx.tolist(), t_idx.tolist(), strict=True):
-        row = rows.start + o * H + t
-        z = int(ix.vendor_z[d.offer_vendor[o]])
-        if z >= 0:
-            h.changeCoeff(row, z, -float(new[o, t]))
-        else:
-            h.changeRowBounds(row, -highspy.kHighsInf, float(new[o, t]))
 
 
 def _tie_break_cost(model: Model, sol: FloatArray) -> float:

@@ -187,3 +187,19 @@ def test_a_time_limit_counts_from_each_plan_not_from_the_session(tmp_path: Path)
     assert used > 0.2
     quick = session.plan("cheapest", time_limit=used / 2, prove=False)
     assert quick.status in (SolveStatus.OPTIMAL, SolveStatus.FEASIBLE)
+
+
+def test_fastest_after_an_update_checks_the_updated_capacity() -> None:
+    """The full-exit check is made after the update: it must see Turing's slipped
+    onboarding (week 4), not the capacity the model was built with (week 0)."""
+    base = one_stream()
+    session = PlanSession(base)
+    assert session.plan("cheapest").completion_week == 0
+    slipped = with_capacity(base, "Turing", 1000.0, onboarding=4)
+    assert session.update(slipped) is True
+    fast = checked(slipped, session.plan("fastest"))
+    assert fast.completion_week == solve(slipped, mode="fastest").completion_week == 4
+    # and going back to the built onboarding stays warm
+    assert session.update(with_capacity(base, "Turing", 1000.0, onboarding=2)) is True
+    assert session.update(base) is True
+    assert session.plan("fastest").completion_week == 0
