@@ -100,6 +100,28 @@ def _new_highs() -> highspy.Highs:
     return h
 
 
+def lp_highs(model: Model, cost: FloatArray | None = None) -> highspy.Highs:
+    """A silent Highs holding ``model`` without integrality (the LP relaxation), with the
+    model's cost, or ``cost`` and no offset."""
+    lp = highspy.HighsLp()
+    m = model.matrix
+    lp.num_col_ = model.num_cols
+    lp.num_row_ = model.num_rows
+    lp.col_cost_ = model.cost if cost is None else cost
+    lp.col_lower_ = model.lower
+    lp.col_upper_ = model.upper
+    lp.row_lower_ = model.row_lower
+    lp.row_upper_ = model.row_upper
+    lp.offset_ = model.offset if cost is None else 0.0
+    lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+    lp.a_matrix_.start_ = m.indptr
+    lp.a_matrix_.index_ = m.indices
+    lp.a_matrix_.value_ = m.data
+    h = _new_highs()
+    h.passModel(lp)
+    return h
+
+
 class SolveCancelled(Exception):
     """Raised internally when the user cancels before any plan exists."""
 
@@ -120,23 +142,8 @@ class _Solver:
         self.model = model
         self.cancel = cancel
         self.deadline_at = deadline_at
-        h = _new_highs()
+        h = lp_highs(model, cost)
         h.HandleUserInterrupt = True
-        lp = highspy.HighsLp()
-        m = model.matrix
-        lp.num_col_ = model.num_cols
-        lp.num_row_ = model.num_rows
-        lp.col_cost_ = model.cost if cost is None else cost
-        lp.col_lower_ = model.lower
-        lp.col_upper_ = model.upper
-        lp.row_lower_ = model.row_lower
-        lp.row_upper_ = model.row_upper
-        lp.offset_ = model.offset if cost is None else 0.0
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = m.indptr
-        lp.a_matrix_.index_ = m.indices
-        lp.a_matrix_.value_ = m.data
-        h.passModel(lp)
         # LP phases re-solve warm after bound changes; HiGHS's presolve would discard the
         # basis each time and, on these models, costs more than it saves.
         h.setOptionValue("presolve", "off")

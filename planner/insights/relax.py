@@ -21,12 +21,7 @@ from planner.domain import Dataset
 from planner.model.build import Model, build_model
 from planner.model.data import FloatArray, ModelData, build_data
 from planner.results import PlanResult
-from planner.solve import (  # _new_highs: the one banner-free Highs per process
-    CancelToken,
-    PlanSession,
-    SolveCancelled,
-    _new_highs,
-)
+from planner.solve import CancelToken, PlanSession, SolveCancelled, lp_highs
 
 
 class InsightsCancelled(Exception):
@@ -53,30 +48,13 @@ class Relaxation:
         self.cancel = cancel or CancelToken()
         ix = model.index
         if objective == "cost":
-            cost, offset = model.cost, model.offset
+            cost = None
         elif objective == "unserved":
             cost = np.zeros(model.num_cols)
             cost[ix.u] = 1.0
-            offset = 0.0
         else:
             raise ValueError(objective)
-        lp = highspy.HighsLp()
-        m = model.matrix
-        lp.num_col_ = model.num_cols
-        lp.num_row_ = model.num_rows
-        lp.col_cost_ = cost
-        lp.col_lower_ = model.lower
-        lp.col_upper_ = model.upper
-        lp.row_lower_ = model.row_lower
-        lp.row_upper_ = model.row_upper
-        lp.offset_ = offset
-        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = m.indptr
-        lp.a_matrix_.index_ = m.indices
-        lp.a_matrix_.value_ = m.data
-        h = _new_highs()
-        h.passModel(lp)  # no integrality: the relaxation
-        self.h = h
+        self.h = lp_highs(model, cost)  # no integrality: the relaxation
         self.int_cols = np.flatnonzero(model.integer).astype(np.int32)
         self.inc_cols = np.arange(ix.inc.start, ix.inc.stop, dtype=np.int32)
         self.u_cols = np.arange(ix.u.start, ix.u.stop, dtype=np.int32)
