@@ -234,15 +234,18 @@ def _exit_roundings(model: Model, relaxed: FloatArray, int_cols: np.ndarray
     return out
 
 
-def _fractional_contracts(model: Model, relaxed: FloatArray) -> list[int]:
-    ix, d = model.index, model.data
-    out = []
-    for c, t in enumerate(d.terms):
-        first = ix.contract_a[c]
+def _undecided_exits(model: Model, values: FloatArray) -> dict[int, tuple[slice, float]]:
+    """Contracts whose exit week the LP left fractional: their a columns and how far from
+    a decision they are (the sum of min(a, 1 - a))."""
+    ix = model.index
+    out = {}
+    for c, t in enumerate(model.data.terms):
+        first = int(ix.contract_a[c])
         if first >= 0:
-            a = relaxed[first:first + t.L - t.lo]
-            if np.any((a > 1e-6) & (a < 1 - 1e-6)):
-                out.append(c)
+            cols = slice(first, first + t.L - t.lo)
+            frac = np.minimum(values[cols], 1 - values[cols])
+            if np.any(frac > 1e-6):
+                out[c] = (cols, float(frac.sum()))
     return out
 
 
@@ -290,6 +293,8 @@ def _repair(solver: _Solver, relaxed: FloatArray, lower_bound: float, gap: float
                 break
             attempt(fix)
         current = relaxed
+        half = _exit_roundings(model, current, ints)["half"]
+        is_z = ~((ints >= model.index.a.start) & (ints < model.index.a.stop))
         lower, upper = model.lower[ints].copy(), model.upper[ints].copy()
         if not done():
             progress(SolveProgress(0.65, "Repairing exit weeks one contract at a time"))
@@ -297,26 +302,19 @@ def _repair(solver: _Solver, relaxed: FloatArray, lower_bound: float, gap: float
             vals = current[ints]
             decided = (vals < 1e-6) | (vals > 1 - 1e-6)
             lower[decided] = upper[decided] = np.round(vals[decided])
-            half = _exit_roundings(model, current, ints)["half"]
-            undecided = _fractional_contracts(model, current)
-            is_z = ~((ints >= model.index.a.start) & (ints < model.index.a.stop))
             lower[is_z & ~decided] = upper[is_z & ~decided] = half[is_z & ~decided]
+            undecided = _undecided_exits(model, current)
             if not undecided:
                 break
-            mass = [float(np.minimum(current[f:f + n], 1 - current[f:f + n]).sum())
-                    for f, n in ((int(model.index.contract_a[c]),
-                                  model.data.terms[c].L - model.data.terms[c].lo)
-                                 for c in undecided)]
-            c = undecided[int(np.argmax(mass))]
-            first = int(model.index.contract_a[c])
-            pos = np.flatnonzero((ints >= first)
-                                 & (ints < first + model.data.terms[c].L - model.data.terms[c].lo))
+            cols, _ = max(undecided.values(), key=lambda item: item[1])
+            pos = np.flatnonzero((ints >= cols.start) & (ints < cols.stop))
             lower[pos] = upper[pos] = half[pos]
             nxt = lp(lower, upper)
             if nxt is None or done():
                 break
             current = nxt
-            attempt(_exit_roundings(model, current, ints)["half"])
+            half = _exit_roundings(model, current, ints)["half"]
+            attempt(half)
     except SolveCancelled:
         pass
     solver.set_bounds(ints, model.lower[ints], model.upper[ints])
