@@ -40,3 +40,19 @@ def one_stream(
         capacity=tuple(os_),
         settings=Settings(plan_start=START, horizon_weeks=horizon, **settings),
     )
+
+
+def setup_fee_trap() -> Dataset:
+    """The optimum ($3,010) ends C1 at week 0 (nothing accrues), gives the vision work to
+    Turing (70 x $3) and leaves the coding work unserved (70 x $40) rather than pay
+    Cheap's $5,000 setup fee; engaging Cheap costs $5,790."""
+    return Dataset(
+        contracts=(Contract("C1", "Scale AI", week(1), notice_days=0,
+                            min_commitment=10_000.0),),
+        streams=(Stream("S1", "C1", "vision", 10.0, 5.0, cutover_weeks=0),
+                 Stream("S2", "C1", "coding", 10.0, 5.0, cutover_weeks=0)),
+        vendors=(Vendor("Turing"), Vendor("Cheap", setup_fee=5_000.0)),
+        capacity=(CapacityOffer("Turing", "vision", 150.0, 3.0),
+                  CapacityOffer("Cheap", "coding", 50.0, 3.0, onboarding_weeks=1)),
+        settings=Settings(plan_start=START, horizon_weeks=7, unserved_penalty=40.0),
+    )

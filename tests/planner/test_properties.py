@@ -23,7 +23,7 @@ from planner.domain import CapacityOffer, Contract, Dataset, Level, Mode, Settin
 from planner.results import PlanResult, SolveStatus
 from planner.solve import solve
 from planner.verify import verify_plan
-from tests.planner.builders import START, week
+from tests.planner.builders import START, setup_fee_trap
 
 GAP = 1e-6  # requested optimality gap: tight, so cost comparisons are meaningful
 SKILLS = ("coding", "math", "vision")
@@ -225,16 +225,7 @@ def test_cheapest_plan_is_not_lost_after_branch_and_bound() -> None:
     Optimum: end C1 at week 0 (nothing accrues), Turing does the vision work (70 x $3),
     the coding work stays unserved (70 x $40) rather than pay Cheap's setup fee.
     """
-    ds = Dataset(
-        contracts=(Contract("C1", "Scale AI", week(1), notice_days=0,
-                            min_commitment=10_000.0),),
-        streams=(Stream("S1", "C1", "vision", 10.0, 5.0, cutover_weeks=0),
-                 Stream("S2", "C1", "coding", 10.0, 5.0, cutover_weeks=0)),
-        vendors=(Vendor("Turing"), Vendor("Cheap", setup_fee=5_000.0)),
-        capacity=(CapacityOffer("Turing", "vision", 150.0, 3.0),
-                  CapacityOffer("Cheap", "coding", 50.0, 3.0, onboarding_weeks=1)),
-        settings=Settings(plan_start=START, horizon_weeks=7, unserved_penalty=40.0),
-    )
+    ds = setup_fee_trap()
     plan = solve(ds, mode=Mode.CHEAPEST, gap=GAP)
     check_verified(ds, plan, "cheapest")
     assert plan.total_cost == pytest.approx(70 * 3 + 70 * 40)

@@ -13,7 +13,7 @@ from planner.results import PlanResult, SolveStatus
 from planner.solve import PlanSession, solve
 from planner.verify import verify_plan
 from sample_contracts.generator import preset, write_workbook
-from tests.planner.builders import one_stream
+from tests.planner.builders import one_stream, setup_fee_trap
 
 
 def checked(ds: Dataset, result: PlanResult) -> PlanResult:
@@ -149,8 +149,6 @@ def test_a_better_plan_proven_by_branch_and_bound_is_read_back(
     C1 ends at week 0, Turing does the vision work (70 x $3), the coding work is unserved
     (70 x $40)."""
     import planner.solve as solve_module
-    from planner.domain import CapacityOffer, Contract, Settings, Stream, Vendor
-    from tests.planner.builders import START, week
 
     original = solve_module._exit_roundings
 
@@ -159,16 +157,7 @@ def test_a_better_plan_proven_by_branch_and_bound_is_read_back(
         return {"half": late, "early": late, "late": late}
 
     monkeypatch.setattr(solve_module, "_exit_roundings", late_only)
-    ds = Dataset(
-        contracts=(Contract("C1", "Scale AI", week(1), notice_days=0,
-                            min_commitment=10_000.0),),
-        streams=(Stream("S1", "C1", "vision", 10.0, 5.0, cutover_weeks=0),
-                 Stream("S2", "C1", "coding", 10.0, 5.0, cutover_weeks=0)),
-        vendors=(Vendor("Turing"), Vendor("Cheap", setup_fee=5_000.0)),
-        capacity=(CapacityOffer("Turing", "vision", 150.0, 3.0),
-                  CapacityOffer("Cheap", "coding", 50.0, 3.0, onboarding_weeks=1)),
-        settings=Settings(plan_start=START, horizon_weeks=7, unserved_penalty=40.0),
-    )
+    ds = setup_fee_trap()
     quick = PlanSession(ds).plan("cheapest", prove=False)
     assert quick.total_cost == pytest.approx(5_790)  # the costly start, as intended
     plan = checked(ds, solve(ds, mode="cheapest", gap=1e-6))
