@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from planner import report_option
+from planner.cli_options import check_options
 
 WHAT = ("speed", "levers", "doctor")
 TITLES = {"speed": "Price of speed", "levers": "Levers", "doctor": "Infeasibility doctor"}
@@ -72,17 +73,13 @@ def run(args: argparse.Namespace) -> int:
         except ValueError:
             return _rejected(f"--deadline {args.deadline!r} is not a date (expected "
                              "YYYY-MM-DD)")
-    if args.gap is not None and not 0 <= args.gap < 1:
-        return _rejected("--gap must be in [0, 1)")
-    if args.time_limit is not None and args.time_limit <= 0:
-        return _rejected("--time-limit must be positive")
     if args.points < 2:
         return _rejected("--points must be at least 2")
     if args.top < 1:
         return _rejected("--top must be at least 1")
-    bad_report = report_option.check(args)
-    if bad_report:
-        return _rejected(bad_report)
+    bad = check_options(args)
+    if bad:
+        return _rejected(bad)
 
     from planner.domain import Mode
     from planner.importer import load_dataset

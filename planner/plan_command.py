@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from planner import report_option
+from planner.cli_options import check_options
 
 
 def add_arguments(sub: Any) -> None:
@@ -106,15 +107,9 @@ def run(args: argparse.Namespace) -> int:
             print(f"error: --deadline {args.deadline!r} is not a date (expected YYYY-MM-DD)",
                   file=sys.stderr)
             return 2
-    if args.gap is not None and not 0 <= args.gap < 1:
-        print("error: --gap must be in [0, 1)", file=sys.stderr)
-        return 2
-    if args.time_limit is not None and args.time_limit <= 0:
-        print("error: --time-limit must be positive", file=sys.stderr)
-        return 2
-    bad_report = report_option.check(args)
-    if bad_report:
-        print(f"error: {bad_report}", file=sys.stderr)
+    bad = check_options(args)
+    if bad:
+        print(f"error: {bad}", file=sys.stderr)
         return 2
 
     from planner.baseline import naive_plan

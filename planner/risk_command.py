@@ -119,8 +119,9 @@ def impacts_text(result: Any) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from planner.cli_options import check_options
     from planner.insights.risk import RUN_GAP, RiskError, run_risk
-    from planner.scenarios_command import check_options, load, runs_progress
+    from planner.scenarios_command import load, runs_progress
 
     bad = check_options(args)
     if bad:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from planner import report_option
+from planner.cli_options import check_options
 
 SYNTAX = """\
 scenario syntax:  "NAME: CHANGE; CHANGE; ..."   (without "NAME:" the text is the name)
@@ -80,17 +81,6 @@ def runs_progress(quiet: bool, what: str) -> Any:
         sys.stderr.flush()
 
     return show
-
-
-def check_options(args: argparse.Namespace) -> str | None:
-    """The first bad common option (gap, time limit, workers), in words."""
-    if getattr(args, "gap", None) is not None and not 0 <= args.gap < 1:
-        return "--gap must be in [0, 1)"
-    if getattr(args, "time_limit", None) is not None and args.time_limit <= 0:
-        return "--time-limit must be positive"
-    if getattr(args, "workers", None) is not None and args.workers < 1:
-        return "--workers must be at least 1"
-    return report_option.check(args)
 
 
 def load(path: Path) -> Any:
