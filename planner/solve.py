@@ -23,7 +23,7 @@ import numpy as np
 
 from planner.assemble import TASK_EPS, PlanArrays, SolveInfo, assemble, unserved_reason
 from planner.domain import Dataset, Mode
-from planner.model.build import Model, build_model, share_can_bind
+from planner.model.build import Model, build_model, share_can_bind, split_moved_work
 from planner.model.data import FloatArray, ModelData, build_data
 from planner.results import PlanResult, Shortage, SolveStatus
 
@@ -438,8 +438,7 @@ def _solution(values: FloatArray) -> highspy.HighsSolution:
 
 def _arrays(model: Model, sol: FloatArray) -> PlanArrays:
     d, ix = model.data, model.index
-    x = np.zeros((d.P, d.H))
-    x[ix.x_pair, ix.x_t] = sol[ix.x]
+    x = split_moved_work(model, sol)
     inc = np.zeros((d.S, d.H))
     inc[ix.inc_s, ix.inc_t] = sol[ix.inc]
     unserved = sol[ix.u].reshape(d.S, d.H).copy()

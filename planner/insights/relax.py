@@ -185,7 +185,7 @@ def row_duals(model: Model, sol: LPSolution) -> RowDuals:
         in_x = (sub.col >= ix.x.start) & (sub.col < ix.x.stop)
         rows, cols = sub.row[in_x], sub.col[in_x] - ix.x.start
         first = np.unique(rows, return_index=True)[1]
-        vendor = d.pair_vendor[ix.x_pair[cols[first]]]
+        vendor = d.offer_vendor[d.link_offer[ix.x_link[cols[first]]]]
         share[vendor, ix.x_t[cols[first]]] = y[blk.start + rows[first]]
     return RowDuals(balance=balance.reshape(d.S, d.H), share=share, cutover=cutover)
 

@@ -90,6 +90,12 @@ class ModelData:
     pair_stream: IntArray
     pair_offer: IntArray
     pair_start: IntArray  # first week with capacity (onboarding) -- no x before it
+    # eligibility classes (K): streams with the same eligible offers. Every rule that
+    # involves alternative work sees either one stream's total moved work or one offer's
+    # total, so the model needs work per (class, offer) only, not per (stream, offer).
+    stream_class: IntArray  # class of each stream, -1 when no offer is eligible
+    link_class: IntArray  # links (class, offer), ordered by class, then price
+    link_offer: IntArray
 
     @property
     def S(self) -> int:
@@ -110,6 +116,23 @@ class ModelData:
     @property
     def P(self) -> int:
         return len(self.pair_stream)
+
+    @property
+    def K(self) -> int:
+        return int(self.stream_class.max()) + 1 if len(self.stream_class) else 0
+
+    @property
+    def link_start(self) -> IntArray:
+        """First week each link's offer has capacity."""
+        return np.asarray([o.onboarding_weeks for o in self.offers],
+                          dtype=np.int64)[self.link_offer] if self.O else _no_ints()
+
+    @property
+    def class_start(self) -> IntArray:
+        """(K,) first week any offer of the class has capacity (H when none)."""
+        start = np.full(self.K, self.H, dtype=np.int64)
+        np.minimum.at(start, self.link_class, self.link_start)
+        return start
 
     @property
     def pair_vendor(self) -> IntArray:
@@ -182,6 +205,9 @@ def build_data(dataset: Dataset, deadline: date | None = None) -> ModelData:
         capacity[oi] = offer.weekly_capacity * ramp
 
     p_offer = np.array(pair_offer, dtype=np.int64)
+    p_stream = np.array(pair_stream, dtype=np.int64)
+    price = np.array([o.unit_price for o in offers], dtype=np.float64)
+    stream_class, link_class, link_offer = _classes(len(streams), p_stream, p_offer, price)
     onboarding = np.array([o.onboarding_weeks for o in offers], dtype=np.int64)
     return ModelData(
         dataset=dataset,
@@ -199,7 +225,40 @@ def build_data(dataset: Dataset, deadline: date | None = None) -> ModelData:
         vendor_names=vendor_names,
         setup_fee=np.array([v.setup_fee for v in dataset.vendors], dtype=np.float64),
         max_share=np.array([v.max_share for v in dataset.vendors], dtype=np.float64),
-        pair_stream=np.array(pair_stream, dtype=np.int64),
+        pair_stream=p_stream,
         pair_offer=p_offer,
         pair_start=onboarding[p_offer] if len(offers) else np.zeros(0, dtype=np.int64),
+        stream_class=stream_class,
+        link_class=link_class,
+        link_offer=link_offer,
     )
+
+
+def _no_ints() -> IntArray:
+    return np.zeros(0, dtype=np.int64)
+
+
+def _classes(S: int, pair_stream: IntArray, pair_offer: IntArray, price: FloatArray
+             ) -> tuple[IntArray, IntArray, IntArray]:
+    """Group streams by their set of eligible offers (first-seen order): the class of
+    each stream (-1 without any), and the (class, offer) links, cheapest offer first."""
+    eligible: list[list[int]] = [[] for _ in range(S)]
+    for s, o in zip(pair_stream.tolist(), pair_offer.tolist(), strict=True):
+        eligible[s].append(o)
+    key_class: dict[tuple[int, ...], int] = {}
+    stream_class = np.full(S, -1, dtype=np.int64)
+    link_class: list[int] = []
+    link_offer: list[int] = []
+    for s, offers in enumerate(eligible):
+        if not offers:
+            continue
+        key = tuple(sorted(offers))
+        k = key_class.get(key)
+        if k is None:
+            k = key_class[key] = len(key_class)
+            ordered = sorted(key, key=lambda o: (float(price[o]), o))
+            link_class += [k] * len(ordered)
+            link_offer += ordered
+        stream_class[s] = k
+    return (stream_class, np.array(link_class, dtype=np.int64),
+            np.array(link_offer, dtype=np.int64))
