@@ -2,8 +2,9 @@
 
 Strategy (speed from structure, never from changing the optimum):
 1. solve the LP relaxation (the lower bound);
-2. round the few binaries (exit weeks, setup) and re-solve the LP warm (a plan);
-3. if that plan is not proven within the gap, run the MILP warm-started with it.
+2. branch and bound on the few binaries (exit weeks, setup) with warm LP re-solves: a
+   plunge finds a plan, best-first search proves it within the gap;
+3. only if that search gives up, run HiGHS's MILP warm-started with the best plan.
 The fastest mode first finds the earliest full-exit week by bisection on warm-started
 LP feasibility problems (feasibility does not depend on the binaries: the latest exit and
 every vendor engaged give the most room), then minimises cost with that week fixed.
@@ -12,10 +13,11 @@ every vendor engaged give the most room), then minimises cost with that week fix
 from __future__ import annotations
 
 import contextlib
+import heapq
 import threading
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import highspy
@@ -213,118 +215,213 @@ def _stopped_status(status: highspy.HighsModelStatus, cancel: CancelToken) -> So
     return None
 
 
-def _exit_roundings(model: Model, relaxed: FloatArray, int_cols: np.ndarray
-                    ) -> dict[str, FloatArray]:
-    """Integer values for the binaries from the LP, by three readings of each exit week.
+class _BranchGroups:
+    """The binaries grouped as the search branches on them: each contract's exit-week
+    columns (a run of a[c, t] in week order) and each vendor's engagement z[v].
+    Positions are indices into the solver's integer columns."""
 
-    - ``half``: a[c,t] >= 0.5 (the usual rounding);
-    - ``early``: the contract ends in the first week its a[c,t] drops below 1;
-    - ``late``: the contract runs while any a[c,t] > 0.
-    A vendor is engaged from an LP engagement of 0.5 in the first, from any in the others.
-    """
-    ix = model.index
-    vals = relaxed[int_cols]
-    is_a = (int_cols >= ix.a.start) & (int_cols < ix.a.stop)
-    out = {}
-    for name, threshold in (("half", 0.5), ("early", 1.0 - 1e-6), ("late", 1e-6)):
-        r = np.zeros(len(int_cols))
-        r[is_a] = vals[is_a] >= threshold
-        r[~is_a] = vals[~is_a] >= 0.5 if name == "half" else vals[~is_a] > TASK_EPS
-        out[name] = r
-    return out
+    def __init__(self, model: Model, ints: np.ndarray) -> None:
+        d, ix = model.data, model.index
+        where = {int(col): i for i, col in enumerate(ints.tolist())}
+        self.contracts: list[tuple[np.ndarray, float]] = []
+        for c, t in enumerate(d.terms):
+            first = int(ix.contract_a[c])
+            if first >= 0:
+                pos = np.array([where[first + k] for k in range(t.L - t.lo)], dtype=np.int64)
+                # money at stake per week of the exit: the commitment it accrues, plus the
+                # fee an early exit costs (spread over the choice)
+                rate = t.contract.min_commitment / t.T if t.T else 0.0
+                weight = rate + t.contract.termination_fee / max(1, t.L - t.lo)
+                self.contracts.append((pos, max(weight, 1.0)))
+        self.vendors: list[tuple[int, float]] = [
+            (where[int(col)], max(float(d.setup_fee[v]), 1.0))
+            for v, col in zip(ix.z_v.tolist(), range(ix.z.start, ix.z.stop), strict=True)]
+
+    def candidates(self, vals: FloatArray, lower: FloatArray, upper: FloatArray,
+                   limit: int) -> list[tuple[int, list[tuple[FloatArray, FloatArray]]]]:
+        """Up to ``limit`` ways to branch, each two children that cut off ``vals`` (the
+        one the LP leans to last), the groups with the most money left undecided first;
+        empty when every binary is integral. A contract's exit week is split at its LP
+        mean (e <= k or e > k); a vendor is engaged or not."""
+        scored: list[tuple[float, int, list[tuple[FloatArray, FloatArray]]]] = []
+        for i, (pos, weight) in enumerate(self.contracts):
+            v = vals[pos]
+            frac = np.minimum(v, 1.0 - v)
+            fractional = np.flatnonzero(frac > _INT_TOL)
+            if len(fractional) == 0:
+                continue
+            mean = float(v.sum())  # weeks after lo the contract runs, in the LP
+            k = int(fractional[np.argmin(np.abs(fractional + 0.5 - mean))])
+            early_lo, early_up = lower.copy(), upper.copy()
+            early_up[pos[k:]] = 0.0  # ends by week lo + k
+            late_lo, late_up = lower.copy(), upper.copy()
+            late_lo[pos[:k + 1]] = 1.0  # runs through week lo + k
+            pair = [(early_lo, early_up), (late_lo, late_up)]
+            scored.append((float(frac.sum()) * weight, i,
+                           pair if mean >= k + 0.5 else pair[::-1]))
+        for i, (p, fee) in enumerate(self.vendors):
+            frac = min(vals[p], 1.0 - vals[p])
+            if frac <= _INT_TOL:
+                continue
+            off_lo, off_up = lower.copy(), upper.copy()
+            off_up[p] = 0.0
+            on_lo, on_up = lower.copy(), upper.copy()
+            on_lo[p] = 1.0
+            pair = [(off_lo, off_up), (on_lo, on_up)]
+            scored.append((frac * fee, len(self.contracts) + i,
+                           pair if vals[p] >= 0.5 else pair[::-1]))
+        scored.sort(key=lambda item: (-item[0], item[1]))
+        return [(group, pair) for _, group, pair in scored[:limit]]
 
 
-def _undecided_exits(model: Model, values: FloatArray) -> dict[int, tuple[slice, float]]:
-    """Contracts whose exit week the LP left fractional: their a columns and how far from
-    a decision they are (the sum of min(a, 1 - a))."""
-    ix = model.index
-    out = {}
-    for c, t in enumerate(model.data.terms):
-        first = int(ix.contract_a[c])
-        if first >= 0:
-            cols = slice(first, first + t.L - t.lo)
-            frac = np.minimum(values[cols], 1 - values[cols])
-            if np.any(frac > 1e-6):
-                out[c] = (cols, float(frac.sum()))
-    return out
+_INT_TOL = 1e-6
+_TREE_MAX_LPS = 400
 
 
-def _repair(solver: _Solver, relaxed: FloatArray, lower_bound: float, gap: float,
-            progress: ProgressFn, max_tries: int = 14) -> tuple[FloatArray | None, float]:
-    """Rounding and repair: the best plan from warm LP re-solves with the binaries fixed.
+def _product(down: float, up: float, obj: float) -> float:
+    """Strong-branching score: both children should raise the bound."""
+    floor = 1e-6 * max(abs(obj), 1.0)
+    return max(down, floor) * max(up, floor)
 
-    1. the three global roundings of :func:`_exit_roundings`;
-    2. a dive: keep every binary the LP already decided, decide the exit week of the most
-       undecided contract (its rounding), re-solve the LP with the rest free, and round
-       that LP too; repeat while contracts stay undecided.
-    Stops once a plan is proven within ``gap`` of ``lower_bound`` or after ``max_tries``
-    LPs (a count, not a time, so the same workbook always gives the same plan).
+
+@dataclass(order=True)
+class _Node:
+    """An open node of the exit-week search: bounds on the binaries, its LP solution and
+    basis (its children start from it), ordered by bound, then newest first."""
+
+    bound: float
+    order: int
+    lower: FloatArray = field(compare=False)
+    upper: FloatArray = field(compare=False)
+    solution: FloatArray = field(compare=False)
+    basis: highspy.HighsBasis = field(compare=False)
+
+
+def _exit_week_search(solver: _Solver, root: _Node, gap: float, progress: ProgressFn,
+                      first_plan: bool = False, strong: int = 4
+                      ) -> tuple[FloatArray | None, float, float, bool]:
+    """Best-first branch and bound on warm LPs over exit weeks and engagements.
+
+    Only a few binaries are fractional in the LP (contracts with a commitment that
+    "half exit", vendors half engaged), and a re-solve after a bound change takes a
+    fraction of the first LP, so a small tree on one warm LP closes the gap far sooner
+    than a general MILP on the whole model. Each node tries up to ``strong`` ways to
+    branch and keeps the one whose children raise the bound most (strong branching;
+    the children's LPs are kept, and a group measured once is then ranked by what it
+    gained). The search plunges depth first from each node it branches (that finds
+    plans) and otherwise takes the open node with the least bound (that proves them).
+
+    Returns (plan, cost, proven bound, proven). With ``first_plan`` it stops at the first
+    plan (the quick plan, with its proven gap); it gives up unproven after
+    ``_TREE_MAX_LPS`` LPs, and the caller then falls back to HiGHS's MILP.
     """
     model, ints = solver.model, solver.int_cols
-    tries = 0
     best: FloatArray | None = None
     best_obj = np.inf
+    groups = _BranchGroups(model, ints)
+    heap: list[_Node] = [root]
+    plunge: _Node | None = None  # the better child of the last node branched
+    closed_bound = np.inf  # least bound of the nodes closed so far
+    order, lps, last_report = 0, 0, 0.0
+    gains: dict[int, tuple[float, float]] = {}  # bound gain of each group's two children
 
-    def done() -> bool:
-        if tries >= max_tries:
-            return True
-        return best is not None and best_obj - lower_bound <= gap * max(abs(best_obj), 1.0)
+    def global_bound() -> float:
+        least = min(closed_bound, heap[0].bound) if heap else closed_bound
+        return min(least, plunge.bound) if plunge is not None else least
 
-    def lp(lower: FloatArray, upper: FloatArray) -> FloatArray | None:
-        nonlocal tries
-        tries += 1
+    def cutoff() -> float:
+        return best_obj - gap * max(abs(best_obj), 1.0) if best is not None else np.inf
+
+    def proven() -> bool:
+        return best is not None and global_bound() >= cutoff()
+
+    def child(node: _Node, lower: FloatArray, upper: FloatArray) -> _Node | None:
+        """Solve a child from its parent's basis; None when infeasible."""
+        nonlocal lps, best, best_obj, order
+        solver.h.setBasis(node.basis)
         solver.set_bounds(ints, lower, upper)
         status, sol = solver.run()
+        lps += 1
         if _stopped_status(status, solver.cancel) is not None:
             raise SolveCancelled
-        return sol if sol is not None and status == _HS.kOptimal else None
+        if sol is None or status != _HS.kOptimal:
+            return None
+        vals = sol[ints]
+        if np.all(np.minimum(vals, 1.0 - vals) <= _INT_TOL):  # a plan
+            cost = float(model.cost @ sol + model.offset)
+            if cost < best_obj:
+                best, best_obj = sol, cost
+        order -= 1
+        return _Node(max(node.bound, solver.objective()), order, lower, upper, sol,
+                     solver.h.getBasis())
 
-    def attempt(fix: FloatArray) -> None:
-        nonlocal best, best_obj
-        sol = lp(fix, fix)
-        if sol is not None:
-            obj = float(model.cost @ sol + model.offset)
-            if obj < best_obj - 1e-9 * max(1.0, abs(obj)):
-                best, best_obj = sol, obj
-
+    node: _Node | None = None
     try:
-        for fix in _exit_roundings(model, relaxed, ints).values():
-            if done():
+        while (heap or plunge) and not proven() and lps < _TREE_MAX_LPS:
+            if first_plan and best is not None:
                 break
-            attempt(fix)
-        current = relaxed
-        half = _exit_roundings(model, current, ints)["half"]
-        is_z = ~((ints >= model.index.a.start) & (ints < model.index.a.stop))
-        lower, upper = model.lower[ints].copy(), model.upper[ints].copy()
-        if not done():
-            progress(SolveProgress(0.65, "Repairing exit weeks one contract at a time"))
-        while not done():
-            vals = current[ints]
-            decided = (vals < 1e-6) | (vals > 1 - 1e-6)
-            lower[decided] = upper[decided] = np.round(vals[decided])
-            lower[is_z & ~decided] = upper[is_z & ~decided] = half[is_z & ~decided]
-            undecided = _undecided_exits(model, current)
-            if not undecided:
-                break
-            cols, _ = max(undecided.values(), key=lambda item: item[1])
-            pos = np.flatnonzero((ints >= cols.start) & (ints < cols.stop))
-            lower[pos] = upper[pos] = half[pos]
-            nxt = lp(lower, upper)
-            if nxt is None or done():
-                break
-            current = nxt
-            half = _exit_roundings(model, current, ints)["half"]
-            attempt(half)
+            # plunge: go on with the better child of the last node (depth first finds
+            # plans), else the open node with the least bound (best first proves them)
+            if plunge is not None:
+                node, plunge = plunge, None
+            else:
+                node = heapq.heappop(heap)
+            if node.bound >= cutoff():
+                closed_bound = min(closed_bound, node.bound)
+                node = None
+                continue
+            options = groups.candidates(node.solution[ints], node.lower, node.upper, strong)
+            if not options:  # every binary integral: a plan (kept when it was solved)
+                closed_bound = min(closed_bound, node.bound)
+                node = None
+                continue
+            # strong branching on groups not measured yet, and the best measured one
+            measured = [(g, pair) for g, pair in options if g in gains]
+            trial = [(g, pair) for g, pair in options if g not in gains]
+            if measured:
+                here = node.bound
+                trial.append(max(measured, key=lambda item: _product(*gains[item[0]], here)))
+            chosen: list[_Node | None] = []
+            score = -np.inf
+            for g, pair in trial:
+                kids = [child(node, lo, up) for lo, up in pair]
+                ceiling = 10 * abs(node.bound) + 1  # an infeasible child gains this much
+                down, up = (min(k.bound, ceiling) - node.bound if k else ceiling for k in kids)
+                gains[g] = (down, up)
+                if _product(down, up, node.bound) > score:
+                    score, chosen = _product(down, up, node.bound), kids
+                if all(k is None or k.bound >= cutoff() for k in kids):
+                    break  # this split alone closes the node
+            kept = []
+            for kid in chosen:
+                if kid is not None and kid.bound >= cutoff():
+                    closed_bound = min(closed_bound, kid.bound)
+                elif kid is not None:
+                    kept.append(kid)
+            node = None
+            if kept:
+                kept.sort()
+                plunge = kept[0]
+                for kid in kept[1:]:
+                    heapq.heappush(heap, kid)
+            now = time.perf_counter()
+            if best is not None and now - last_report > 0.5:
+                last_report = now
+                within = max(0.0, (best_obj - global_bound()) / max(abs(best_obj), 1.0))
+                progress(SolveProgress(0.75, f"Proving optimality: best plan within "
+                                             f"{within:.3%} ({lps} LPs)"))
     except SolveCancelled:
-        pass
-    solver.set_bounds(ints, model.lower[ints], model.upper[ints])
-    return best, best_obj
+        if node is not None:  # stopped inside a node: its bound still counts
+            closed_bound = min(closed_bound, node.bound)
+    finally:
+        solver.set_bounds(ints, model.lower[ints], model.upper[ints])
+    return best, best_obj, global_bound(), proven()
 
 
 def _minimise_cost(solver: _Solver, gap: float, progress: ProgressFn,
                    prove: bool = True) -> _Outcome | None:
-    """LP bound, rounding and repair on warm LPs, then MILP only if the gap is not proven
-    (and ``prove``)."""
+    """LP bound, then branch and bound on exit weeks with warm LPs (only to the first plan
+    unless ``prove``), then HiGHS's MILP only if that search gave up."""
     model = solver.model
     solver.set_integer(False)
     progress(SolveProgress(0.35, "Solving the LP relaxation"))
@@ -338,16 +435,22 @@ def _minimise_cost(solver: _Solver, gap: float, progress: ProgressFn,
     if len(solver.int_cols) == 0:
         return _Outcome(relaxed, SolveStatus.OPTIMAL, lower_bound, lower_bound)
 
-    progress(SolveProgress(0.6, "Rounding exit weeks and vendor engagements"))
-    best, best_obj = _repair(solver, relaxed, lower_bound, gap, progress)
-    if best is not None and best_obj - lower_bound <= gap * max(abs(best_obj), 1.0):
-        return _Outcome(best, SolveStatus.OPTIMAL, lower_bound, lower_bound)
-    if not prove and best is not None:
-        return _Outcome(best, SolveStatus.FEASIBLE, lower_bound, lower_bound)
-    if solver.cancel.cancelled:
+    progress(SolveProgress(0.5, "Choosing exit weeks and vendors (branch and bound)"))
+    ints = solver.int_cols
+    root = _Node(lower_bound, 0, model.lower[ints].copy(), model.upper[ints].copy(), relaxed,
+                 solver.h.getBasis())
+    best, best_obj, tree_bound, proven = _exit_week_search(solver, root, gap, progress,
+                                                           first_plan=not prove)
+    bound = max(lower_bound, min(tree_bound, best_obj))
+    if best is not None and proven:
+        return _Outcome(best, SolveStatus.OPTIMAL, bound, lower_bound)
+    if solver.cancel.cancelled or _past(solver.deadline_at):
         if best is None:
             return None
-        return _Outcome(best, SolveStatus.CANCELLED, lower_bound, lower_bound)
+        stopped = SolveStatus.CANCELLED if solver.cancel.cancelled else SolveStatus.TIME_LIMIT
+        return _Outcome(best, stopped, bound, lower_bound)
+    if not prove and best is not None:
+        return _Outcome(best, SolveStatus.FEASIBLE, bound, lower_bound)
 
     progress(SolveProgress(0.7, "Proving optimality (branch and bound)"))
     solver.set_integer(True)
@@ -427,6 +530,10 @@ _MIP_OPTIONS: dict[str, bool | float] = {
     "mip_heuristic_run_root_reduced_cost": False,
     "mip_heuristic_run_feasibility_jump": False,
 }
+
+
+def _past(deadline_at: float | None) -> bool:
+    return deadline_at is not None and time.perf_counter() >= deadline_at
 
 
 def _solution(values: FloatArray) -> highspy.HighsSolution:

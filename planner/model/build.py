@@ -267,8 +267,7 @@ def define_pooling(b: _Builder, d: ModelData, ix: ModelIndex) -> None:
     """sum over the class's streams g[s,t] = sum over its links x[l,t], per class and week
     from the class's first week with capacity: what the streams move, the offers do."""
     start = d.class_start
-    k_of_row, t_of_row = _ragged(start, np.full(d.K, d.H, dtype=np.int64))
-    first = b.rows(0.0, 0.0, len(k_of_row))
+    first = b.rows(0.0, 0.0, int((d.H - start).sum()))
     row_start = first + np.cumsum(d.H - start) - (d.H - start)  # row of (k, start_k)
     k_g = d.stream_class[ix.g_s]
     b.entries(row_start[k_g] + ix.g_t - start[k_g], np.arange(ix.g.start, ix.g.stop), 1.0)

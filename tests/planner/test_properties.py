@@ -8,20 +8,26 @@ For each Dataset: the cheapest plan, the fastest plan and the naive baseline.
 4. The cheapest plan never costs more than the fastest one (fastest only adds rules).
 5. The reported bound is at most the reported cost, and an optimal plan is within the
    requested gap.
+6. The cheapest plan costs what HiGHS's own MILP finds optimal for the same model
+   (an independent check of the planner's branch and bound on exit weeks).
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
 
+import highspy
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from planner.baseline import naive_plan
 from planner.domain import CapacityOffer, Contract, Dataset, Level, Mode, Settings, Stream, Vendor
+from planner.model.build import build_model
+from planner.model.data import build_data
 from planner.results import PlanResult, SolveStatus
-from planner.solve import solve
+from planner.solve import lp_highs, solve
 from planner.verify import verify_plan
 from tests.planner.builders import START, setup_fee_trap
 
@@ -145,6 +151,20 @@ def check_bound_and_gap(plan: PlanResult, what: str) -> None:
     assert plan.gap <= GAP + 1e-9, (what, plan.gap)
 
 
+def plain_milp_optimum(ds: Dataset) -> float:
+    """The optimum of the planning model by HiGHS's MILP alone, its defaults, gap 1e-9."""
+    model = build_model(build_data(ds))
+    h = lp_highs(model)
+    ints = np.flatnonzero(model.integer).astype(np.int32)
+    if len(ints):
+        h.changeColsIntegrality(len(ints), ints,
+                                np.array([highspy.HighsVarType.kInteger] * len(ints)))
+    h.setOptionValue("mip_rel_gap", 1e-9)
+    h.run()
+    assert h.getModelStatus() == highspy.HighsModelStatus.kOptimal
+    return float(h.getInfo().objective_function_value)
+
+
 def check_plans(ds: Dataset) -> set[str]:
     """Properties 1-5 on one Dataset; returns which cases it exercised."""
     cheapest = solve(ds, mode=Mode.CHEAPEST, gap=GAP)
@@ -154,6 +174,12 @@ def check_plans(ds: Dataset) -> set[str]:
         check_verified(ds, plan, what)
     check_bound_and_gap(cheapest, "cheapest")
     check_bound_and_gap(fastest, "fastest")
+
+    # 6. the exit-week search reaches the MILP's optimum (the objective also holds tie-break
+    # terms of at most a cent, hence the cent of slack)
+    optimum = plain_milp_optimum(ds)
+    assert at_most(cheapest.total_cost, optimum, rel=2e-6), (cheapest.total_cost, optimum)
+    assert at_most(optimum, cheapest.total_cost, rel=2e-6), (cheapest.total_cost, optimum)
 
     # 2. optimisation never loses to the naive plan
     assert at_most(cheapest.total_cost, baseline.total_cost), (

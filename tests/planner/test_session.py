@@ -141,28 +141,42 @@ def test_prove_false_gives_a_verified_plan_with_an_honest_gap(tmp_path: Path) ->
     assert quick.total_cost - proven.total_cost <= quick.gap * quick.total_cost + 1e-6
 
 
-def test_a_better_plan_proven_by_branch_and_bound_is_read_back(
+def test_a_better_plan_proven_by_the_milp_fallback_is_read_back(
         monkeypatch: pytest.MonkeyPatch) -> None:
     """highspy 1.16 hands back the injected start after branch and bound even when it
-    proved a better plan. Force the repair to start from the costly plan (Cheap engaged for
-    its $5,000 setup fee: $5,790) and check the proven $3,010 plan is the one returned:
+    proved a better plan. Make the exit-week search give up with the costly plan (the
+    contract ending at week 0 but Cheap engaged for its $5,000 setup fee: $5,790), so
+    HiGHS's MILP starts from it, and check the proven $3,010 plan is the one returned:
     C1 ends at week 0, Turing does the vision work (70 x $3), the coding work is unserved
     (70 x $40)."""
     import planner.solve as solve_module
 
-    original = solve_module._exit_roundings
+    starts: list[float] = []
 
-    def late_only(*args: object) -> dict[str, object]:
-        late = original(*args)["late"]  # type: ignore[arg-type]
-        return {"half": late, "early": late, "late": late}
+    def give_up(solver, root, gap, progress, first_plan=False, strong=4):  # type: ignore[no-untyped-def]
+        ints, z = solver.int_cols, solver.model.index.z
+        engaged = ((ints >= z.start) & (ints < z.stop)).astype(float)
+        solver.set_bounds(ints, engaged, engaged)
+        _, sol = solver.run()
+        solver.set_bounds(ints, solver.model.lower[ints], solver.model.upper[ints])
+        cost = float(solver.model.cost @ sol + solver.model.offset)
+        starts.append(cost)
+        return sol, cost, root.bound, False
 
-    monkeypatch.setattr(solve_module, "_exit_roundings", late_only)
+    monkeypatch.setattr(solve_module, "_exit_week_search", give_up)
     ds = setup_fee_trap()
-    quick = PlanSession(ds).plan("cheapest", prove=False)
-    assert quick.total_cost == pytest.approx(5_790)  # the costly start, as intended
     plan = checked(ds, solve(ds, mode="cheapest", gap=1e-6))
+    assert starts == [pytest.approx(5_790, abs=0.01)]  # the costly start, as intended
     assert plan.status is SolveStatus.OPTIMAL
     assert plan.total_cost == pytest.approx(70 * 3 + 70 * 40)
+
+
+def test_the_exit_week_search_finds_the_cheaper_plan_itself() -> None:
+    """The same trap without help: the search's own plan is the $3,010 one."""
+    ds = setup_fee_trap()
+    for prove in (False, True):
+        plan = checked(ds, PlanSession(ds).plan("cheapest", prove=prove, gap=1e-6))
+        assert plan.total_cost == pytest.approx(70 * 3 + 70 * 40)
 
 
 def test_a_time_limit_counts_from_each_plan_not_from_the_session(tmp_path: Path) -> None:
