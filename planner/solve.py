@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import contextlib
 import heapq
+import os
 import threading
 import time
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -49,13 +51,13 @@ class CancelToken:
     def __init__(self) -> None:
         self._event = threading.Event()
         self._lock = threading.Lock()
-        self._highs: highspy.Highs | None = None
+        self._highs: list[highspy.Highs] = []  # the solves running now (one per thread)
 
     def cancel(self) -> None:
         self._event.set()
         with self._lock:
-            if self._highs is not None:
-                self._highs.cancelSolve()
+            for h in self._highs:
+                h.cancelSolve()
 
     @property
     def cancelled(self) -> bool:
@@ -64,14 +66,14 @@ class CancelToken:
     @contextlib.contextmanager
     def watching(self, h: highspy.Highs) -> Iterator[None]:
         with self._lock:
-            self._highs = h
+            self._highs.append(h)
         if self.cancelled:
             h.cancelSolve()
         try:
             yield
         finally:
             with self._lock:
-                self._highs = None
+                self._highs.remove(h)
 
 
 _banner_lock = threading.Lock()
@@ -136,6 +138,14 @@ class _Outcome:
     lp_bound: float | None = None
 
 
+def _lp_options(h: highspy.Highs) -> None:
+    # LP phases re-solve warm after bound changes; HiGHS's presolve would discard the
+    # basis each time and, on these models, costs more than it saves.
+    h.setOptionValue("presolve", "off")
+    # steepest edge also after a basis is set (the search re-solves from each parent's)
+    h.setOptionValue("simplex_dual_edge_weight_strategy", 2)
+
+
 class _Solver:
     """One HiGHS instance over a Model, re-solved warm as bounds change."""
 
@@ -146,12 +156,26 @@ class _Solver:
         self.deadline_at = deadline_at
         h = lp_highs(model, cost)
         h.HandleUserInterrupt = True
-        # LP phases re-solve warm after bound changes; HiGHS's presolve would discard the
-        # basis each time and, on these models, costs more than it saves.
-        h.setOptionValue("presolve", "off")
+        _lp_options(h)
         self.h = h
         self.int_cols = np.flatnonzero(model.integer).astype(np.int32)
         self.capacity = model.data.offer_capacity.copy()  # what the capacity rows hold
+        self.root_basis: highspy.HighsBasis | None = None  # after the last LP relaxation
+
+    def twin(self) -> _Solver:
+        """A second solver holding this one's LP as it is now (bounds, capacity, costs),
+        to solve a sibling node on the other core."""
+        other = object.__new__(_Solver)
+        other.model, other.cancel, other.deadline_at = self.model, self.cancel, self.deadline_at
+        h = _new_highs()
+        h.passModel(self.h.getLp())
+        h.HandleUserInterrupt = True
+        _lp_options(h)
+        other.h = h
+        other.int_cols = self.int_cols
+        other.capacity = self.capacity.copy()
+        other.root_basis = None
+        return other
 
     def set_capacity(self, capacity: FloatArray) -> None:
         """Change the capacity rows in place: the bound, or the z coefficient (setup fee)."""
@@ -237,6 +261,17 @@ class _BranchGroups:
             (where[int(col)], max(float(d.setup_fee[v]), 1.0))
             for v, col in zip(ix.z_v.tolist(), range(ix.z.start, ix.z.stop), strict=True)]
 
+    def rounding(self, vals: FloatArray) -> FloatArray:
+        """Every binary decided: each contract ends at its LP mean exit week (rounded),
+        a vendor the LP uses at all is engaged (the most room)."""
+        out = np.round(vals)
+        for pos, _ in self.contracts:
+            weeks = int(np.floor(vals[pos].sum() + 0.5))
+            out[pos] = np.arange(len(pos)) < weeks
+        for p, _ in self.vendors:
+            out[p] = 1.0 if vals[p] > _INT_TOL else 0.0
+        return out
+
     def candidates(self, vals: FloatArray, lower: FloatArray, upper: FloatArray,
                    limit: int) -> list[tuple[int, list[tuple[FloatArray, FloatArray]]]]:
         """Up to ``limit`` ways to branch, each two children that cut off ``vals`` (the
@@ -276,6 +311,9 @@ class _BranchGroups:
 
 _INT_TOL = 1e-6
 _TREE_MAX_LPS = 400
+# Solve the two children of a branch at once on two cores (off in processes that already
+# run one search per core, such as the ramp-risk workers).
+_PARALLEL_SEARCH = True
 
 
 def _product(down: float, up: float, obj: float) -> float:
@@ -311,8 +349,10 @@ def _exit_week_search(solver: _Solver, root: _Node, gap: float, progress: Progre
     gained). The search plunges depth first from each node it branches (that finds
     plans) and otherwise takes the open node with the least bound (that proves them).
 
-    Returns (plan, cost, proven bound, proven). With ``first_plan`` it stops at the first
-    plan (the quick plan, with its proven gap); it gives up unproven after
+    Before branching, one LP with every binary rounded often gives a plan within the gap.
+    Returns (plan, cost, proven bound, proven). With ``first_plan`` it stops once the
+    first plunge has ended with a plan (the quick plan, with its proven gap); it gives
+    up unproven after
     ``_TREE_MAX_LPS`` LPs, and the caller then falls back to HiGHS's MILP.
     """
     model, ints = solver.model, solver.int_cols
@@ -335,30 +375,55 @@ def _exit_week_search(solver: _Solver, root: _Node, gap: float, progress: Progre
     def proven() -> bool:
         return best is not None and global_bound() >= cutoff()
 
-    def child(node: _Node, lower: FloatArray, upper: FloatArray) -> _Node | None:
-        """Solve a child from its parent's basis; None when infeasible."""
-        nonlocal lps, best, best_obj, order
-        solver.h.setBasis(node.basis)
-        solver.set_bounds(ints, lower, upper)
-        status, sol = solver.run()
-        lps += 1
-        if _stopped_status(status, solver.cancel) is not None:
-            raise SolveCancelled
+    def solve_child(on: _Solver, node: _Node, lower: FloatArray, upper: FloatArray
+                    ) -> tuple[highspy.HighsModelStatus, FloatArray | None, float,
+                               highspy.HighsBasis | None]:
+        on.h.setBasis(node.basis)
+        on.set_bounds(ints, lower, upper)
+        status, sol = on.run()
         if sol is None or status != _HS.kOptimal:
-            return None
-        vals = sol[ints]
-        if np.all(np.minimum(vals, 1.0 - vals) <= _INT_TOL):  # a plan
-            cost = float(model.cost @ sol + model.offset)
-            if cost < best_obj:
-                best, best_obj = sol, cost
-        order -= 1
-        return _Node(max(node.bound, solver.objective()), order, lower, upper, sol,
-                     solver.h.getBasis())
+            return status, None, np.inf, None
+        return status, sol, on.objective(), on.h.getBasis()
 
+    def children(node: _Node, pair: list[tuple[FloatArray, FloatArray]]
+                 ) -> list[_Node | None]:
+        """Solve both children from their parent's basis, the second on the twin when
+        there is one; None for an infeasible child."""
+        nonlocal lps, best, best_obj, order
+        if pool is not None and twin is not None and len(pair) == 2:
+            later = pool.submit(solve_child, twin, node, *pair[1])
+            results = [solve_child(solver, node, *pair[0]), later.result()]
+        else:
+            results = [solve_child(solver, node, lo, up) for lo, up in pair]
+        lps += len(results)
+        kids: list[_Node | None] = []
+        for (status, sol, obj, basis), (lower, upper) in zip(results, pair, strict=True):
+            if _stopped_status(status, solver.cancel) is not None:
+                raise SolveCancelled
+            if sol is None or basis is None:
+                kids.append(None)
+                continue
+            vals = sol[ints]
+            if np.all(np.minimum(vals, 1.0 - vals) <= _INT_TOL):  # a plan
+                cost = float(model.cost @ sol + model.offset)
+                if cost < best_obj:
+                    best, best_obj = sol, cost
+            order -= 1
+            kids.append(_Node(max(node.bound, obj), order, lower, upper, sol, basis))
+        return kids
+
+    parallel = (os.cpu_count() or 1) > 1 and _PARALLEL_SEARCH
+    twin = solver.twin() if parallel else None
+    pool = ThreadPoolExecutor(max_workers=1) if parallel else None
     node: _Node | None = None
     try:
+        # one LP with every binary rounded: often a plan within the gap at once
+        fixed = groups.rounding(root.solution[ints])
+        if np.any(np.minimum(root.solution[ints], 1 - root.solution[ints]) > _INT_TOL):
+            children(root, [(fixed, fixed)])
+        dived = False  # a plunge from the root has ended
         while (heap or plunge) and not proven() and lps < _TREE_MAX_LPS:
-            if first_plan and best is not None:
+            if first_plan and best is not None and dived and plunge is None:
                 break
             # plunge: go on with the better child of the last node (depth first finds
             # plans), else the open node with the least bound (best first proves them)
@@ -368,12 +433,12 @@ def _exit_week_search(solver: _Solver, root: _Node, gap: float, progress: Progre
                 node = heapq.heappop(heap)
             if node.bound >= cutoff():
                 closed_bound = min(closed_bound, node.bound)
-                node = None
+                node, dived = None, True
                 continue
             options = groups.candidates(node.solution[ints], node.lower, node.upper, strong)
             if not options:  # every binary integral: a plan (kept when it was solved)
                 closed_bound = min(closed_bound, node.bound)
-                node = None
+                node, dived = None, True
                 continue
             # strong branching on groups not measured yet, and the best measured one
             measured = [(g, pair) for g, pair in options if g in gains]
@@ -384,7 +449,7 @@ def _exit_week_search(solver: _Solver, root: _Node, gap: float, progress: Progre
             chosen: list[_Node | None] = []
             score = -np.inf
             for g, pair in trial:
-                kids = [child(node, lo, up) for lo, up in pair]
+                kids = children(node, pair)
                 ceiling = 10 * abs(node.bound) + 1  # an infeasible child gains this much
                 down, up = (min(k.bound, ceiling) - node.bound if k else ceiling for k in kids)
                 gains[g] = (down, up)
@@ -404,6 +469,8 @@ def _exit_week_search(solver: _Solver, root: _Node, gap: float, progress: Progre
                 plunge = kept[0]
                 for kid in kept[1:]:
                     heapq.heappush(heap, kid)
+            else:
+                dived = True
             now = time.perf_counter()
             if best is not None and now - last_report > 0.5:
                 last_report = now
@@ -415,6 +482,8 @@ def _exit_week_search(solver: _Solver, root: _Node, gap: float, progress: Progre
             closed_bound = min(closed_bound, node.bound)
     finally:
         solver.set_bounds(ints, model.lower[ints], model.upper[ints])
+        if pool is not None:
+            pool.shutdown()
     return best, best_obj, global_bound(), proven()
 
 
@@ -432,13 +501,14 @@ def _minimise_cost(solver: _Solver, gap: float, progress: ProgressFn,
             return None
         raise RuntimeError(f"LP relaxation failed: {solver.h.modelStatusToString(status)}")
     lower_bound = solver.objective()
+    solver.root_basis = solver.h.getBasis()
     if len(solver.int_cols) == 0:
         return _Outcome(relaxed, SolveStatus.OPTIMAL, lower_bound, lower_bound)
 
     progress(SolveProgress(0.5, "Choosing exit weeks and vendors (branch and bound)"))
     ints = solver.int_cols
     root = _Node(lower_bound, 0, model.lower[ints].copy(), model.upper[ints].copy(), relaxed,
-                 solver.h.getBasis())
+                 solver.root_basis)
     best, best_obj, tree_bound, proven = _exit_week_search(solver, root, gap, progress,
                                                            first_plan=not prove)
     bound = max(lower_bound, min(tree_bound, best_obj))
@@ -668,8 +738,62 @@ class PlanSession:
         self.model = build_model(data)
         self.solver = _Solver(self.model, CancelToken(), None)
         self._full_exit: _FullExit | None = None
+        # the LP bases of this workbook's first plan, where variant() sessions start
+        self._base_basis: highspy.HighsBasis | None = None
+        self._full_exit_basis: highspy.HighsBasis | None = None
+        self._exit_hint: int | None = None  # where the earliest full exit search starts
 
     # --- variants ------------------------------------------------------------------
+
+    def prepare(self, mode: Mode | str | None = None, cancel: CancelToken | None = None
+                ) -> bool:
+        """Solve this workbook's LPs once (the relaxation; in fastest mode also the
+        full-exit checks) so that :meth:`variant` sessions start warm from them.
+        False when ``cancel`` stopped it (nothing kept)."""
+        mode = Mode(mode) if mode is not None else self.dataset.settings.mode
+        cancel = cancel or CancelToken()
+        self.solver.cancel, self.solver.deadline_at = cancel, None
+        self._reset_bounds()
+        try:
+            if mode is Mode.FASTEST:
+                week = self.earliest_full_exit(cancel)
+                if week is not None:
+                    self._require_completion(week)
+                    self._exit_hint = week
+        except SolveCancelled:
+            return False
+        self.solver.set_integer(False)
+        status, _ = self.solver.run()
+        if _stopped_status(status, cancel) is not None:
+            return False
+        self._keep_bases(self.solver.h.getBasis())
+        return True
+
+    def variant(self, dataset: Dataset) -> PlanSession:
+        """A new session for a variant of this workbook, warm from this session's first
+        LP bases (see :meth:`prepare`) whatever was planned since, so its plans depend on
+        this workbook and the variant only (the same in any worker process, in any
+        order). When more than capacity over time changed it is a cold new session."""
+        data = build_data(dataset, self.deadline)
+        if not self._capacity_only_change(data):
+            return PlanSession(dataset, self.deadline)
+        fork = object.__new__(PlanSession)
+        fork.deadline = self.deadline
+        fork.dataset, fork.data, fork.model = dataset, data, self.model
+        fork.solver = _Solver(self.model, CancelToken(), None)
+        fork.solver.set_capacity(data.offer_capacity)
+        if self._base_basis is not None:
+            fork.solver.h.setBasis(self._base_basis)
+        fork._full_exit = None
+        fork._base_basis, fork._full_exit_basis = self._base_basis, self._full_exit_basis
+        fork._exit_hint = self._exit_hint
+        return fork
+
+    def _keep_bases(self, root: highspy.HighsBasis | None) -> None:
+        if self._base_basis is None and root is not None:
+            self._base_basis = root
+        if self._full_exit_basis is None and self._full_exit is not None:
+            self._full_exit_basis = self._full_exit.solver.h.getBasis()
 
     def update(self, dataset: Dataset) -> bool:
         """Switch to ``dataset``; True if warm (only capacity over time changed from the
@@ -753,6 +877,7 @@ class PlanSession:
                     notes.append(f"Earliest full exit: week {week} "
                                  f"({self.dataset.settings.week_start(week).isoformat()}).")
             outcome = _minimise_cost(solver, gap, report, prove)
+            self._keep_bases(solver.root_basis)
         except SolveCancelled:
             outcome = None
         return self._result(outcome, mode, cancel, started, fastest_feasible, shortages,
@@ -796,23 +921,53 @@ class PlanSession:
                            deadline_at: float | None = None,
                            report: ProgressFn | None = None) -> int | None:
         """Smallest W <= H-1 with a plan that leaves no work unserved and no exited-vendor
-        work from week W on; None if there is none. Feasibility is monotone in W."""
+        work from week W on; None if there is none. Feasibility is monotone in W: a
+        bisection, or, in a :meth:`variant` session, a search outward from the base
+        workbook's week (a slip moves it by a few weeks: two or three checks)."""
         H = self.data.H
         report = report or (lambda _p: None)
         if H < 1:
             return None
         check = self._full_exit_check(cancel or CancelToken(), deadline_at)
-        report(SolveProgress(0.15, f"Checking that a full exit by week {H - 1} is possible"))
-        if not check.feasible(H - 1):
-            return None
-        lo, hi = 0, H - 1  # hi feasible
         steps = 0
-        while lo < hi:
-            mid = (lo + hi) // 2
+
+        def feasible(week: int) -> bool:
+            nonlocal steps
             steps += 1
             report(SolveProgress(min(0.3, 0.15 + 0.02 * steps),
-                                 f"Searching the earliest full exit: week {mid}?"))
-            if check.feasible(mid):
+                                 f"Searching the earliest full exit: week {week}?"))
+            return check.feasible(week)
+
+        hint = self._exit_hint
+        if hint is not None and 0 <= hint < H:
+            if feasible(hint):
+                lo, hi, step = hint, hint, 1  # find an infeasible week below
+                while lo > 0:
+                    lo = max(0, hint - step)
+                    if not feasible(lo):
+                        lo += 1
+                        break
+                    hi, step = lo, step * 2
+                else:
+                    return 0
+            else:
+                lo, step = hint + 1, 1  # find a feasible week above
+                while True:
+                    hi = min(H - 1, hint + step)
+                    if feasible(hi):
+                        break
+                    if hi == H - 1:
+                        return None
+                    lo, step = hi + 1, step * 2
+        else:
+            report(SolveProgress(0.15, f"Checking that a full exit by week {H - 1} is "
+                                       "possible"))
+            if not check.feasible(H - 1):
+                return None
+            lo, hi = 0, H - 1
+        while lo < hi:  # hi feasible, every week below lo infeasible
+            mid = (lo + hi) // 2
+            if feasible(mid):
                 hi = mid
             else:
                 lo = mid + 1
@@ -822,6 +977,8 @@ class PlanSession:
         if self._full_exit is None:
             self._full_exit = _FullExit(self.model, cancel, deadline_at)
             self._full_exit.solver.set_capacity(self.data.offer_capacity)
+            if self._full_exit_basis is not None:
+                self._full_exit.solver.h.setBasis(self._full_exit_basis)
         self._full_exit.solver.cancel = cancel
         self._full_exit.solver.deadline_at = deadline_at
         return self._full_exit

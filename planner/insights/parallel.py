@@ -129,6 +129,10 @@ _token: CancelToken | None = None
 
 def _init_worker(stop: Any, shared: Any) -> None:
     global _shared, _token
+    import planner.solve
+
+    # one worker per core already: a search here must not take a second core
+    planner.solve._PARALLEL_SEARCH = False
     _shared = shared
     token = CancelToken()
     _token = token

@@ -36,7 +36,7 @@ from planner.insights.parallel import RunsProgress, run_jobs
 from planner.insights.wording import listing, signed
 from planner.problems import PlannerError
 from planner.results import SolveStatus
-from planner.solve import CancelToken, solve
+from planner.solve import CancelToken, PlanSession, solve
 
 ALL = "*"  # the slip of every alternative vendor not named
 RUN_GAP = 1e-3  # per-run optimality gap: far below the spread between runs, much faster
@@ -322,24 +322,46 @@ class RunOutcome:
 
 
 def _replan(dataset: Dataset, mode: Mode, gap: float, time_limit: float | None,
-            cancel: CancelToken) -> RunOutcome | None:
+            cancel: CancelToken, base: Dataset | None = None) -> RunOutcome | None:
     """One Monte Carlo run: the plan of a slipped dataset, reduced to what risk needs.
 
-    Every run goes through here, so a faster re-solve (e.g. a warm-started LP on the base
-    model with only the capacity bounds changed) can be swapped in at this one place.
+    With ``base`` (the workbook before the slips) the run re-plans warm: the slips only
+    move capacity rows, so the run starts from the base's LP bases (prepared once per
+    process) instead of building and solving from scratch, and its plan depends only on
+    the base and its draws, so results are the same for any number of workers.
     None when the user cancelled it."""
-    plan = solve(dataset, mode=mode, gap=gap, time_limit=time_limit, cancel=cancel)
+    if base is None:
+        plan = solve(dataset, mode=mode, gap=gap, time_limit=time_limit, cancel=cancel)
+    else:
+        session = _prepared(base, mode, cancel).variant(dataset)
+        plan = session.plan(mode, gap=gap, time_limit=time_limit, cancel=cancel)
     if plan.status is SolveStatus.CANCELLED:
         return None
     return RunOutcome(int(plan.completion_week), float(plan.total_cost),
                       float(plan.costs.unserved_tasks), plan.status.value)
 
 
+_prepared_session: tuple[Dataset, Mode, PlanSession] | None = None
+
+
+def _prepared(base: Dataset, mode: Mode, cancel: CancelToken) -> PlanSession:
+    """This process's session of ``base``, its LPs solved once (kept for the next run;
+    not kept when the cancel stopped them)."""
+    global _prepared_session
+    if (_prepared_session is not None and _prepared_session[0] is base
+            and _prepared_session[1] is mode):
+        return _prepared_session[2]
+    session = PlanSession(base)
+    if session.prepare(mode, cancel):
+        _prepared_session = (base, mode, session)
+    return session
+
+
 def _risk_job(shared: tuple[Dataset, Mode, float, float | None], payload: Draws,
               cancel: CancelToken) -> RunOutcome | None:
-    """Worker task: re-plan with one set of draws."""
+    """Worker task: re-plan with one set of draws, warm from the base workbook."""
     dataset, mode, gap, time_limit = shared
-    return _replan(slipped(dataset, payload), mode, gap, time_limit, cancel)
+    return _replan(slipped(dataset, payload), mode, gap, time_limit, cancel, base=dataset)
 
 
 # --- the result -----------------------------------------------------------------------
@@ -654,8 +676,12 @@ def run_risk(
         if key not in distinct:
             distinct[key] = len(payloads)
             payloads.append(d)
-    jobs = run_jobs(_risk_job, (dataset, mode, gap, time_limit), payloads,
-                    workers=workers, progress=progress, cancel=cancel)
+    global _prepared_session
+    try:
+        jobs = run_jobs(_risk_job, (dataset, mode, gap, time_limit), payloads,
+                        workers=workers, progress=progress, cancel=cancel)
+    finally:
+        _prepared_session = None  # the session held for in-process runs
     results = {i: jobs.results[distinct[k]] for i, k in enumerate(keys)
                if distinct[k] in jobs.results}
     first_run = 1 + len(p90)
