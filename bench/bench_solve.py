@@ -22,7 +22,6 @@ from planner.model.data import build_data
 from planner.solve import solve
 from sample_contracts.generator import preset, write_workbook
 
-
 GOAL_GAP = {"S": 1e-4, "M": 1e-4, "L": 5e-4}
 
 
