@@ -590,8 +590,8 @@ def _minimise_cost(solver: _Solver, gap: float, progress: ProgressFn,
     return _Outcome(best, SolveStatus.FEASIBLE, bound, lower_bound)
 
 
-# The repair above already gives a plan within a fraction of a percent; the MILP's job is
-# the bound. HiGHS's root heuristics (sub-MIPs: RINS, RENS) spent 40 s of 54 s on
+# The exit-week search already gives a plan within a fraction of a percent; the MILP's job
+# is the bound. HiGHS's root heuristics (sub-MIPs: RINS, RENS) spent 40 s of 54 s on
 # frontier_lab looking for a plan it already had.
 _MIP_OPTIONS: dict[str, bool | float] = {
     "mip_heuristic_effort": 0.0,
@@ -845,9 +845,9 @@ class PlanSession:
         cancel: CancelToken | None = None,
         prove: bool = True,
     ) -> PlanResult:
-        """The plan in ``mode`` (default: the workbook's). With ``prove=False`` no branch
-        and bound runs: the plan from the LP and its repair, with its proven gap (fast and
-        deterministic; for many re-plans)."""
+        """The plan in ``mode`` (default: the workbook's). With ``prove=False`` the
+        exit-week search stops after its first plunge: a plan with its proven gap (fast
+        and deterministic; for many re-plans)."""
         started = time.perf_counter()
         mode = Mode(mode) if mode is not None else self.dataset.settings.mode
         gap = DEFAULT_GAP if gap is None else gap

@@ -129,7 +129,7 @@ def test_plan_by_week_prices_speed_when_staying_is_cheaper() -> None:
 
 def test_prove_false_gives_a_verified_plan_with_an_honest_gap(tmp_path: Path) -> None:
     """The generated S workbook: its LP relaxation is 0.2% below the optimum, so the
-    quick plan comes from rounding and repair, and the proof then runs branch and bound."""
+    quick plan is the first plunge's, and the proof then runs the rest of the search."""
     ds = load_dataset(write_workbook(preset("S", seed=1), tmp_path / "S.xlsx"))
     session = PlanSession(ds)
     quick = checked(ds, session.plan("cheapest", prove=False))
