@@ -417,9 +417,11 @@ def _exit_week_search(solver: _Solver, root: _Node, gap: float, progress: Progre
     pool = ThreadPoolExecutor(max_workers=1) if parallel else None
     node: _Node | None = None
     try:
-        # one LP with every binary rounded: often a plan within the gap at once
-        fixed = groups.rounding(root.solution[ints])
-        if np.any(np.minimum(root.solution[ints], 1 - root.solution[ints]) > _INT_TOL):
+        vals = root.solution[ints]
+        if np.all(np.minimum(vals, 1.0 - vals) <= _INT_TOL):  # the LP's plan is integral
+            best, best_obj = root.solution, float(model.cost @ root.solution + model.offset)
+        else:  # one LP with every binary rounded: often a plan within the gap at once
+            fixed = groups.rounding(vals)
             children(root, [(fixed, fixed)])
         dived = False  # a plunge from the root has ended
         while (heap or plunge) and not proven() and lps < _TREE_MAX_LPS:

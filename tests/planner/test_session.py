@@ -247,3 +247,22 @@ def test_the_earliest_full_exit_searched_from_a_hint_is_the_bisections() -> None
     session = PlanSession(none)
     session._exit_hint = 4
     assert session.earliest_full_exit() is None
+
+
+def test_an_integral_lp_is_the_plan_without_the_milp(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A workbook whose LP relaxation already decides every exit week: the search takes
+    the LP's plan as it is and never falls back to HiGHS's MILP."""
+    import planner.solve as solve_module
+
+    ds = one_stream(contract={"min_commitment": 1_000.0, "notice_days": 14})
+    calls: list[bool] = []
+    original = solve_module._Solver.set_integer
+
+    def spy(self: object, integer: bool) -> None:
+        calls.append(integer)
+        original(self, integer)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(solve_module._Solver, "set_integer", spy)
+    plan = checked(ds, solve(ds, mode="cheapest"))
+    assert plan.status is SolveStatus.OPTIMAL
+    assert True not in calls  # no MILP
