@@ -126,6 +126,15 @@ def assemble(d: ModelData, arrays: PlanArrays, info: SolveInfo) -> PlanResult:
     })
     alloc.insert(6, "week_start", [week_starts[t] for t in alloc["week"]])
     alloc["cost"] = alloc["tasks"] * alloc["unit_price"]
+    keys = ["stream_id", "contract_id", "skill", "vendor", "exited", "week", "week_start"]
+    if alloc.duplicated(keys).any():
+        # a vendor with two Capacity rows for one skill (a scenario's added capacity):
+        # one row per stream, vendor and week, at the rows' blended price
+        columns = list(alloc.columns)
+        alloc = alloc.groupby(keys, as_index=False, sort=False).agg(
+            tasks=("tasks", "sum"), cost=("cost", "sum"))
+        alloc["unit_price"] = alloc["cost"] / alloc["tasks"]
+        alloc = alloc[columns]
     alloc = alloc.sort_values(["stream_id", "week", "exited", "vendor"],
                               ascending=[True, True, False, True], kind="stable")
     alloc = alloc.reset_index(drop=True)

@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from planner.domain import Dataset
+from planner.domain import CapacityOffer, Dataset
 from planner.results import PlanResult
 
 TOL = 1e-5
@@ -61,7 +61,13 @@ def verify_plan(dataset: Dataset, plan: PlanResult, deadline: date | None = None
     streams = {s.stream_id: s for s in dataset.streams}
     vendors = {v.vendor: v for v in dataset.vendors}
     exited = {c.vendor for c in dataset.contracts}
-    offers = {(o.vendor, " ".join(o.skill.split()).lower()): o for o in dataset.capacity}
+    # a vendor may have several Capacity rows for one skill (a scenario's added capacity):
+    # together they are its offer, filled cheapest row first
+    offers: dict[tuple[str, str], list[CapacityOffer]] = defaultdict(list)
+    for o in dataset.capacity:
+        offers[(o.vendor, " ".join(o.skill.split()).lower())].append(o)
+    for rows_of_key in offers.values():
+        rows_of_key.sort(key=lambda o: o.unit_price)
 
     # contract terms and exit weeks
     exit_week: dict[str, int] = {}
@@ -114,16 +120,15 @@ def verify_plan(dataset: Dataset, plan: PlanResult, deadline: date | None = None
                     bad(f"{s.stream_id} week {t}: exited vendor works after the {what}")
         else:
             key = (r.vendor, " ".join(s.skill.split()).lower())
-            offer = offers.get(key)
             v = vendors.get(r.vendor)
-            if offer is None or v is None:
+            if key not in offers or v is None:
                 bad(f"{s.stream_id}: {r.vendor} has no offer for {s.skill}")
                 continue
             if v.conflicted or r.vendor in exited or v.clearance < s.sensitivity:
                 bad(f"{s.stream_id}: {r.vendor} is not eligible")
-            cost = tasks * offer.unit_price
+            cost = 0.0  # priced per offer and week below
             alt_by_stream[(s.stream_id, t)] += tasks
-            by_offer[(offer.vendor, key[1], t)] += tasks
+            by_offer[(r.vendor, key[1], t)] += tasks
             by_vendor[(r.vendor, t)] += tasks
             vendor_tasks[r.vendor] += tasks
         run += cost
@@ -144,8 +149,15 @@ def verify_plan(dataset: Dataset, plan: PlanResult, deadline: date | None = None
                 bad(f"{s.stream_id} week {t}: cutover grows by {g - prev:g} > {step:g}")
             prev = g
     for (vendor, skill, t), used in by_offer.items():
-        o = offers[(vendor, skill)]
-        cap = o.weekly_capacity * _ramp(t, o.onboarding_weeks, o.ramp_weeks)
+        left = used
+        cap = 0.0
+        for o in offers[(vendor, skill)]:  # cheapest row first
+            room = o.weekly_capacity * _ramp(t, o.onboarding_weeks, o.ramp_weeks)
+            cap += room
+            take = min(left, room)
+            run += take * o.unit_price
+            left -= take
+        run += max(left, 0.0) * offers[(vendor, skill)][-1].unit_price  # over capacity
         if used > cap + TOL * max(1.0, cap):
             bad(f"{vendor} {skill} week {t}: {used:g} tasks > capacity {cap:g}")
     total_volume = sum(s.weekly_volume for s in dataset.streams)

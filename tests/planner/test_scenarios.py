@@ -447,3 +447,34 @@ def test_cli_scenarios_refuses_a_bad_workbook(tmp_path: Path,
     bad.write_text("not a workbook")
     assert main(["scenarios", str(bad), "-s", "notice C1 7"]) == 2
     assert "bad.xlsx" in capsys.readouterr().err
+
+
+def test_a_plan_with_an_added_capacity_row_verifies_on_the_summed_offer() -> None:
+    """An added tranche is a second Capacity row for the same vendor and skill. The
+    verifier, which only sees tasks per vendor, checks the summed capacity and prices the
+    tasks cheapest row first: 100 tasks/week on Turing from week 6 at $40 plus 60 from
+    week 3 at $38 (the added tranche is filled first)."""
+    from planner.solve import solve
+    from planner.verify import verify_plan
+
+    ds = late_turing()
+    more = ExtraCapacity(vendor="Turing", skill="coding", tasks=60.0, from_week=3,
+                         unit_price=38.0).apply(ds)
+    plan = solve(more, mode="cheapest")
+    check = verify_plan(more, plan)
+    assert check.ok, check.violations
+    assert check.total_cost == pytest.approx(plan.total_cost)
+    # weeks 3-5: 60 at $38 on Turing, 40 at $50 on Scale AI; weeks 6-11: 60 x 38 + 40 x 40
+    assert plan.total_cost == pytest.approx(
+        3 * 100 * 50 + 3 * (60 * 38 + 40 * 50) + 6 * (60 * 38 + 40 * 40))
+    # one allocation row per stream, vendor and week, at the blended price
+    week7 = plan.allocation[(plan.allocation["week"] == 7)]
+    assert len(week7) == 1 and week7["unit_price"].iloc[0] == pytest.approx(38.8)
+    # in week 4 only the tranche (60) is there: move 10 more from Scale AI to Turing
+    over = plan.allocation.copy()
+    week4 = over["week"] == 4
+    over.loc[week4 & (over["vendor"] == "Turing"), "tasks"] += 10.0
+    over.loc[week4 & (over["vendor"] == "Scale AI"), "tasks"] -= 10.0
+    bad = verify_plan(more, replace(plan, allocation=over))
+    assert any(v.startswith("Turing coding week 4: 70 tasks > capacity 60")
+               for v in bad.violations), bad.violations
