@@ -248,6 +248,11 @@ class _BranchGroups:
         d, ix = model.data, model.index
         where = {int(col): i for i, col in enumerate(ints.tolist())}
         self.contracts: list[tuple[np.ndarray, float]] = []
+        # per contract group: (lo, L, fee, commitment per week, its streams' inc columns,
+        # their weeks, their prices)
+        self.terms: list[tuple[int, int, float, float, np.ndarray, np.ndarray, FloatArray]] = []
+        inc_cols = np.arange(ix.inc.start, ix.inc.stop)
+        inc_contract = d.stream_contract[ix.inc_s]
         for c, t in enumerate(d.terms):
             first = int(ix.contract_a[c])
             if first >= 0:
@@ -257,17 +262,42 @@ class _BranchGroups:
                 rate = t.contract.min_commitment / t.T if t.T else 0.0
                 weight = rate + t.contract.termination_fee / max(1, t.L - t.lo)
                 self.contracts.append((pos, max(weight, 1.0)))
+                mine = inc_contract == c
+                self.terms.append((t.lo, t.L, t.contract.termination_fee, rate,
+                                   inc_cols[mine], ix.inc_t[mine],
+                                   d.stream_price[ix.inc_s[mine]]))
         self.vendors: list[tuple[int, float]] = [
             (where[int(col)], max(float(d.setup_fee[v]), 1.0))
             for v, col in zip(ix.z_v.tolist(), range(ix.z.start, ix.z.stop), strict=True)]
 
-    def rounding(self, vals: FloatArray) -> FloatArray:
+    def rounding(self, vals: FloatArray, engage_from: float) -> FloatArray:
         """Every binary decided: each contract ends at its LP mean exit week (rounded),
-        a vendor the LP uses at all is engaged (the most room)."""
+        a vendor is engaged from an LP engagement of ``engage_from``."""
         out = np.round(vals)
         for pos, _ in self.contracts:
             weeks = int(np.floor(vals[pos].sum() + 0.5))
             out[pos] = np.arange(len(pos)) < weeks
+        for p, _ in self.vendors:
+            out[p] = 1.0 if vals[p] >= engage_from else 0.0
+        return out
+
+    def rounding_by_work(self, sol: FloatArray, ints: np.ndarray) -> FloatArray:
+        """Every binary decided: each contract runs while the LP has its vendor work
+        (so all of that work stays possible), then ends there or, if cheaper, runs idle
+        to its last week (no fee, more commitment accrued); every vendor the LP uses is
+        engaged. Where the mean exit week falls in weeks with no work left (a contract
+        kept partly alive to spread its fee), this avoids paying both."""
+        vals = sol[ints]
+        out = np.round(vals)
+        for (pos, _), (lo, L, fee, rate, cols, weeks, price) in zip(
+                self.contracts, self.terms, strict=True):
+            used = sol[cols] > TASK_EPS
+            work_end = max(lo, int(weeks[used].max()) + 1) if used.any() else lo
+            spend = float(price @ sol[cols])
+            early = fee * (work_end < L) + max(0.0, rate * work_end - spend)
+            late = max(0.0, rate * L - spend)
+            e = work_end if early < late else L
+            out[pos] = np.arange(lo, L) < e
         for p, _ in self.vendors:
             out[p] = 1.0 if vals[p] > _INT_TOL else 0.0
         return out
@@ -420,9 +450,13 @@ def _exit_week_search(solver: _Solver, root: _Node, gap: float, progress: Progre
         vals = root.solution[ints]
         if np.all(np.minimum(vals, 1.0 - vals) <= _INT_TOL):  # the LP's plan is integral
             best, best_obj = root.solution, float(model.cost @ root.solution + model.offset)
-        else:  # one LP with every binary rounded: often a plan within the gap at once
-            fixed = groups.rounding(vals)
-            children(root, [(fixed, fixed)])
+        else:  # two LPs with every binary rounded: often a plan within the gap at once
+            # (the mean exit weeks, and each contract's last week of work or its end)
+            fixed = [groups.rounding(vals, _INT_TOL),
+                     groups.rounding_by_work(root.solution, ints)]
+            if np.array_equal(fixed[0], fixed[1]):
+                fixed = fixed[:1]
+            children(root, [(f, f) for f in fixed])
         dived = False  # a plunge from the root has ended
         while (heap or plunge) and not proven() and lps < _TREE_MAX_LPS:
             if first_plan and best is not None and dived and plunge is None:
@@ -495,6 +529,9 @@ def _minimise_cost(solver: _Solver, gap: float, progress: ProgressFn,
     unless ``prove``), then HiGHS's MILP only if that search gave up."""
     model = solver.model
     solver.set_integer(False)
+    if solver.root_basis is not None:
+        # the last plan's relaxation is a nearer start than its search's last node
+        solver.h.setBasis(solver.root_basis)
     progress(SolveProgress(0.35, "Solving the LP relaxation"))
     status, relaxed = solver.run()
     if relaxed is None or status not in (_HS.kOptimal,):
@@ -744,6 +781,7 @@ class PlanSession:
         self._base_basis: highspy.HighsBasis | None = None
         self._full_exit_basis: highspy.HighsBasis | None = None
         self._exit_hint: int | None = None  # where the earliest full exit search starts
+        self._earliest: int | None = None  # the earliest full exit of this data, once known
 
     # --- variants ------------------------------------------------------------------
 
@@ -789,6 +827,7 @@ class PlanSession:
         fork._full_exit = None
         fork._base_basis, fork._full_exit_basis = self._base_basis, self._full_exit_basis
         fork._exit_hint = self._exit_hint
+        fork._earliest = None
         return fork
 
     def _keep_bases(self, root: highspy.HighsBasis | None) -> None:
@@ -806,6 +845,7 @@ class PlanSession:
             return False
         self.dataset = dataset
         self.data = data
+        self._earliest = None
         self.solver.set_capacity(data.offer_capacity)
         if self._full_exit is not None:
             self._full_exit.solver.set_capacity(data.offer_capacity)
@@ -903,7 +943,8 @@ class PlanSession:
         deadline_at = started + time_limit if time_limit else None
         self.solver.cancel, self.solver.deadline_at = cancel, deadline_at
         try:
-            if not self._full_exit_check(cancel, deadline_at).feasible(week):
+            known = self._earliest is not None and week >= self._earliest  # monotone
+            if not known and not self._full_exit_check(cancel, deadline_at).feasible(week):
                 return None
         except SolveCancelled:
             return None
@@ -930,6 +971,13 @@ class PlanSession:
         report = report or (lambda _p: None)
         if H < 1:
             return None
+        week = self._search_full_exit(cancel, deadline_at, report)
+        self._earliest = week
+        return week
+
+    def _search_full_exit(self, cancel: CancelToken | None, deadline_at: float | None,
+                          report: ProgressFn) -> int | None:
+        H = self.data.H
         check = self._full_exit_check(cancel or CancelToken(), deadline_at)
         steps = 0
 
