@@ -161,6 +161,9 @@ class _Solver:
         self.int_cols = np.flatnonzero(model.integer).astype(np.int32)
         self.capacity = model.data.offer_capacity.copy()  # what the capacity rows hold
         self.root_basis: highspy.HighsBasis | None = None  # after the last LP relaxation
+        # solve sibling nodes on a second core (off when the caller already runs one
+        # search per core)
+        self.parallel_search = True
 
     def twin(self) -> _Solver:
         """A second solver holding this one's LP as it is now (bounds, capacity, costs),
@@ -175,6 +178,7 @@ class _Solver:
         other.int_cols = self.int_cols
         other.capacity = self.capacity.copy()
         other.root_basis = None
+        other.parallel_search = False
         return other
 
     def set_capacity(self, capacity: FloatArray) -> None:
@@ -442,7 +446,7 @@ def _exit_week_search(solver: _Solver, root: _Node, gap: float, progress: Progre
             kids.append(_Node(max(node.bound, obj), order, lower, upper, sol, basis))
         return kids
 
-    parallel = (os.cpu_count() or 1) > 1 and _PARALLEL_SEARCH
+    parallel = (os.cpu_count() or 1) > 1 and _PARALLEL_SEARCH and solver.parallel_search
     twin = solver.twin() if parallel else None
     pool = ThreadPoolExecutor(max_workers=1) if parallel else None
     node: _Node | None = None
@@ -827,7 +831,7 @@ class PlanSession:
         fork._full_exit = None
         fork._base_basis, fork._full_exit_basis = self._base_basis, self._full_exit_basis
         fork._exit_hint = self._exit_hint
-        fork._earliest = None
+        fork._earliest = self._earliest if dataset == self.dataset else None
         return fork
 
     def _keep_bases(self, root: highspy.HighsBasis | None) -> None:

@@ -8,13 +8,18 @@ W is also done by W + 1.
 
 A plan solved for W that finishes in week c <= W is also the point for every week in
 [c, W], so one solve often settles several weeks; the curve spends its solves where the
-cost falls fastest. Every point is one warm re-solve of a single
-:class:`planner.solve.PlanSession`.
+cost falls fastest. Every point is a warm re-solve of a :class:`planner.solve.PlanSession`;
+on two or more cores, the points between the ends are solved two at a time by two
+sessions of one model (each with its own HiGHS, one per core), in a fixed order, so the
+curve does not depend on which finishes first.
 """
 
 from __future__ import annotations
 
 import itertools
+import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 
@@ -137,7 +142,13 @@ def price_of_speed(
     """
     ds = dataset.replace_settings(exit_deadline=None)
     st = ds.settings
-    report = reporter(progress)
+    lock = threading.Lock()
+    unlocked = reporter(progress)
+
+    def report(p: SolveProgress) -> None:  # points may report from two threads
+        with lock:
+            unlocked(p)
+
     cancel = token(cancel)
     session = PlanSession(ds)
     curve = _Curve(placement_tolerance(session.data))
@@ -146,13 +157,18 @@ def price_of_speed(
     budget = max(2, max_points)
     failed: set[int] = set()  # weeks whose solve found no plan in time
 
-    def point(week: int, lo: float, hi: float) -> PlanResult | None:
-        """The cheapest plan done by ``week`` with no task unserved (warm re-solve)."""
+    second: PlanSession | None = None  # the other core's session, once there are pairs
+
+    def solve_point(on: PlanSession, week: int, lo: float, hi: float
+                    ) -> PlanResult | None:
+        label = f"exit by {when(st, week)}" if week < st.horizon_weeks else "no deadline"
+        return on.plan_by(week, time_limit=time_limit, gap=gap, cancel=cancel,
+                          progress=stage(report, lo, hi, f"Price of speed, {label}: "))
+
+    def record(week: int, plan: PlanResult | None) -> PlanResult | None:
         nonlocal solves
         solves += 1
         label = f"exit by {when(st, week)}" if week < st.horizon_weeks else "no deadline"
-        plan = session.plan_by(week, time_limit=time_limit, gap=gap, cancel=cancel,
-                               progress=stage(report, lo, hi, f"Price of speed, {label}: "))
         if cancel.cancelled or (plan is not None and plan.status is SolveStatus.CANCELLED):
             raise InsightsCancelled
         if plan is None:  # no plan yet when the time limit struck (W >= w_min is feasible)
@@ -162,6 +178,38 @@ def price_of_speed(
         else:
             curve.add(week, plan)
         return plan
+
+    def point(week: int, lo: float, hi: float) -> PlanResult | None:
+        """The cheapest plan done by ``week`` with no task unserved (warm re-solve)."""
+        return record(week, solve_point(session, week, lo, hi))
+
+    def points(weeks: list[int], lo: float, hi: float) -> None:
+        """Several points; two at a time on two cores (the first of each pair on the
+        main session, the second on the other), recorded in order."""
+        nonlocal second
+        if len(weeks) < 2 or (os.cpu_count() or 1) < 2:
+            for w in weeks:
+                point(w, lo, hi)
+            return
+        if second is None:
+            second = session.variant(ds)
+            if session.solver.root_basis is not None:  # start from the latest relaxation
+                second.solver.root_basis = session.solver.root_basis
+        for s_ in (session, second):
+            s_.solver.parallel_search = False
+        try:
+            with ThreadPoolExecutor(max_workers=1) as pool:
+                for a, b in itertools.zip_longest(weeks[::2], weeks[1::2]):
+                    later = pool.submit(solve_point, second, b, lo, hi) if b is not None \
+                        else None
+                    first = solve_point(session, a, lo, hi)
+                    other = later.result() if later is not None else None
+                    record(a, first)
+                    if b is not None:
+                        record(b, other)
+        finally:
+            for s_ in (session, second):
+                s_.solver.parallel_search = True
 
     report(SolveProgress(0.0, "Price of speed: earliest full exit"))
     w_min: int | None = None
@@ -196,20 +244,20 @@ def price_of_speed(
             shown = [w for w in range(w_min, w_max + 1) if curve.covered(w)]
         else:
             grid = max(3, budget // 2)
-            for i in range(1, grid - 1):
-                w = w_min + round(i * (w_max - w_min) / (grid - 1))
-                if not curve.covered(w) and solves < budget:
-                    point(w, 0.25 + 0.35 * i / grid, 0.25 + 0.35 * (i + 1) / grid)
-            while solves < budget:  # refine where the cost falls most
+            inner = [w_min + round(i * (w_max - w_min) / (grid - 1)) for i in range(1, grid - 1)]
+            inner = [w for w in dict.fromkeys(inner) if not curve.covered(w)]
+            points(inner[:max(0, budget - solves)], 0.25, 0.6)
+            while solves < budget:  # refine where the cost falls most, two at a time
                 known = curve.known_weeks(w_min, w_max)
                 drops = [(curve.best(a).total_cost - curve.best(b).total_cost, a, b)
                          for a, b in itertools.pairwise(known) if b - a >= 2]
                 drops = [x for x in drops if x[0] > 0.01 and (x[1] + x[2]) // 2 not in failed]
                 if not drops:
                     break
-                _, a, b = max(drops)
-                point((a + b) // 2, 0.6 + 0.35 * solves / budget,
-                      0.6 + 0.35 * (solves + 1) / budget)
+                drops.sort(reverse=True)
+                weeks = [(a + b) // 2 for _, a, b in drops[:min(2, budget - solves)]]
+                points(weeks, 0.6 + 0.35 * solves / budget,
+                       0.6 + 0.35 * (solves + len(weeks)) / budget)
             shown = curve.known_weeks(w_min, w_max)
         cancelled = False
     except InsightsCancelled:

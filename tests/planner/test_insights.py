@@ -45,7 +45,14 @@ def test_each_week_earlier_costs_the_price_difference_times_the_volume() -> None
     assert "$60.0k" in curve.points[0].sentence and "$10.0k more" in curve.points[0].sentence
 
 
-def test_curve_over_a_long_range_keeps_both_ends_and_its_budget() -> None:
+@pytest.mark.parametrize("cores", [1, 2])
+def test_curve_over_a_long_range_keeps_both_ends_and_its_budget(
+        cores: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    # With 2 cores the inner points are solved two at a time by two sessions; with 1,
+    # one after the other: the same costs either way.
+    import planner.insights.speed as speed_module
+
+    monkeypatch.setattr(speed_module.os, "cpu_count", lambda: cores)
     # 40 weeks, cutover over 4 weeks (25 tasks more each week), Turing dearer at $60.
     # Exiting by W (3 <= W <= 39) moves 25 + 50 + 75 tasks in the 3 weeks before W and
     # all 100 from W on: Turing does 150 + 100 (40 - W) tasks, each $10 dearer, so
