@@ -10,7 +10,9 @@ from __future__ import annotations
 import csv
 import math
 import os
+import re
 import tempfile
+import zipfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -99,8 +101,82 @@ def _column_writer(ws: Any, values: list[Any], date_fmt: Any,
     return lambda r, c, v: generic(ws, r, c, v)
 
 
+# Text xlsxwriter writes as it is but for & < > (no control characters, no "_x" escape
+# look-alikes, no outer whitespace, far below Excel's length limit).
+_PLAIN_TEXT = re.compile(r"(?!\s)(?!.*_x)[^\x00-\x1f\x7f]{0,1000}(?<!\s)", re.S)
+_FAST_ROWS = 2_000  # tables this long get their rows written by _sheet_data
+
+
+def _fast_kinds(rows: list[list[Any]]) -> list[str] | None:
+    """Each column's kind ("text", "number", "date") when every cell is one the fast row
+    writer renders exactly as xlsxwriter would, else None."""
+    kinds = []
+    for c in range(len(rows[0])):
+        values = [row[c] for row in rows]
+        types = {type(v) for v in values}
+        if types == {str} and all(_PLAIN_TEXT.fullmatch(v) for v in set(values)):
+            kinds.append("text")
+        elif types and types <= {int, float} and all(v == v and abs(v) != math.inf
+                                                     for v in values):
+            kinds.append("number")
+        elif types == {date}:
+            kinds.append("date")
+        else:
+            return None
+    return kinds
+
+
+def _sheet_data(rows: list[list[Any]], kinds: list[str], date_style: str, first: int) -> str:
+    """The <row> elements of ``rows`` from sheet row ``first`` on, as xlsxwriter writes
+    them in constant_memory mode (inline strings, numbers as %.16G, dates as serials)."""
+    letters = [chr(ord("A") + c) for c in range(len(kinds))]
+    columns = []
+    for c, kind in enumerate(kinds):
+        values = [row[c] for row in rows]
+        if kind == "text":
+            escaped = {v: v.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                       for v in set(values)}
+            cells = [f'" t="inlineStr"><is><t>{escaped[v]}</t></is></c>' for v in values]
+        elif kind == "number":
+            cells = [f'"><v>{v:.16G}</v></c>' for v in values]
+        else:
+            cells = [f'" s="{date_style}"><v>{(v - _EXCEL_EPOCH).days:.16G}</v></c>'
+                     for v in values]
+        columns.append(cells)
+    out = []
+    for i, cells in enumerate(zip(*columns, strict=True)):
+        r = first + i
+        out.append(f'<row r="{r}">' + "".join(
+            f'<c r="{letters[c]}{r}{cell}' for c, cell in enumerate(cells)) + "</row>")
+    return "".join(out)
+
+
+def _fill_sheet(xlsx: Path, sheet: int, rows: list[list[Any]], kinds: list[str]) -> None:
+    """Replace the second data row on of worksheet ``sheet`` (1-based) with ``rows[1:]``
+    rendered by :func:`_sheet_data` (the first data row, written by xlsxwriter, gives the
+    date style)."""
+    name = f"xl/worksheets/sheet{sheet}.xml"
+    with zipfile.ZipFile(xlsx) as z:
+        entries = [(info, z.read(info)) for info in z.infolist()]
+    out = xlsx.with_suffix(".fill")
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+        for info, data in entries:
+            if info.filename == name:
+                xml = data.decode("utf-8")
+                style = re.search(r'<c r="[A-Z]+2" s="(\d+)"', xml)
+                end = xml.index("</sheetData>")  # after row 2, the last one written
+                xml = (xml[:end] + _sheet_data(rows[1:], kinds, style.group(1) if style
+                                               else "0", 3) + xml[end:])
+                xml = re.sub(r'<dimension ref="A1:([A-Z]+)2"/>',
+                             rf'<dimension ref="A1:\g<1>{len(rows) + 1}"/>', xml, count=1)
+                data = xml.encode("utf-8")
+            z.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
+    os.replace(out, xlsx)
+
+
 def write_plan_xlsx(path: str | Path, plan: PlanResult) -> Path:
     path = Path(path)
+    fill: list[tuple[int, list[list[Any]], list[str]]] = []  # sheets whose rows come later
     with atomic_path(path) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False,
                                             "strings_to_urls": False,
@@ -130,6 +206,10 @@ def write_plan_xlsx(path: str | Path, plan: PlanResult) -> Path:
                 ws.write_string(0, c, h, bold)
             writers = [_column_writer(ws, [row[c] for row in rows], date_fmt, write)
                        for c in range(len(header))]
+            kinds = _fast_kinds(rows) if len(rows) >= _FAST_ROWS else None
+            if kinds is not None:  # a long table: rows after the first are filled in later
+                fill.append((len(wb.worksheets()), rows, kinds))
+                rows = rows[:1]
             for r, row in enumerate(rows, start=1):
                 for c, value in enumerate(row):
                     writers[c](r, c, value)
@@ -142,6 +222,8 @@ def write_plan_xlsx(path: str | Path, plan: PlanResult) -> Path:
         table("Vendors", VENDOR_COLUMNS, _sheet_rows(plan.vendors, VENDOR_COLUMNS))
         table("Unserved", UNSERVED_COLUMNS, _sheet_rows(plan.unserved, UNSERVED_COLUMNS))
         wb.close()
+        for sheet, rows, kinds in fill:
+            _fill_sheet(tmp, sheet, rows, kinds)
     return path
 
 
