@@ -409,14 +409,19 @@ def _exit_week_search(solver: _Solver, root: _Node, gap: float, progress: Progre
     def proven() -> bool:
         return best is not None and global_bound() >= cutoff()
 
-    def solve_child(on: _Solver, node: _Node, lower: FloatArray, upper: FloatArray
-                    ) -> tuple[highspy.HighsModelStatus, FloatArray | None, float,
-                               highspy.HighsBasis | None]:
-        on.h.setBasis(node.basis)
+    loaded: dict[int, int | None] = {id(solver): root.order}  # whose basis each HiGHS holds
+
+    def solve_child(on: _Solver, node: _Node, lower: FloatArray, upper: FloatArray,
+                    tag: int) -> tuple[highspy.HighsModelStatus, FloatArray | None, float,
+                                       highspy.HighsBasis | None]:
+        if loaded.get(id(on)) != node.order:  # setting a basis costs a refactorisation
+            on.h.setBasis(node.basis)
         on.set_bounds(ints, lower, upper)
         status, sol = on.run()
         if sol is None or status != _HS.kOptimal:
+            loaded[id(on)] = None
             return status, None, np.inf, None
+        loaded[id(on)] = tag
         return status, sol, on.objective(), on.h.getBasis()
 
     def children(node: _Node, pair: list[tuple[FloatArray, FloatArray]]
@@ -424,11 +429,16 @@ def _exit_week_search(solver: _Solver, root: _Node, gap: float, progress: Progre
         """Solve both children from their parent's basis, the second on the twin when
         there is one; None for an infeasible child."""
         nonlocal lps, best, best_obj, order
+        tags = [order - 1 - i for i in range(len(pair))]
         if pool is not None and twin is not None and len(pair) == 2:
-            later = pool.submit(solve_child, twin, node, *pair[1])
-            results = [solve_child(solver, node, *pair[0]), later.result()]
+            # the HiGHS that holds the parent's basis solves the first child
+            first, other = (twin, solver) if loaded.get(id(twin)) == node.order else (
+                solver, twin)
+            later = pool.submit(solve_child, other, node, *pair[1], tags[1])
+            results = [solve_child(first, node, *pair[0], tags[0]), later.result()]
         else:
-            results = [solve_child(solver, node, lo, up) for lo, up in pair]
+            results = [solve_child(solver, node, lo, up, tag)
+                       for (lo, up), tag in zip(pair, tags, strict=True)]
         lps += len(results)
         kids: list[_Node | None] = []
         for (status, sol, obj, basis), (lower, upper) in zip(results, pair, strict=True):
@@ -442,8 +452,9 @@ def _exit_week_search(solver: _Solver, root: _Node, gap: float, progress: Progre
                 cost = float(model.cost @ sol + model.offset)
                 if cost < best_obj:
                     best, best_obj = sol, cost
-            order -= 1
-            kids.append(_Node(max(node.bound, obj), order, lower, upper, sol, basis))
+            kids.append(_Node(max(node.bound, obj), order - 1 - len(kids), lower, upper, sol,
+                              basis))
+        order -= len(pair)
         return kids
 
     parallel = (os.cpu_count() or 1) > 1 and _PARALLEL_SEARCH and solver.parallel_search
