@@ -457,6 +457,16 @@ def _exit_week_search(solver: _Solver, root: _Node, gap: float, progress: Progre
         order -= len(pair)
         return kids
 
+    def round_at(node: _Node) -> None:
+        """Every binary rounded from the node's LP, two ways at once (the mean exit
+        weeks; each contract's last week of work or its end), within the node's bounds."""
+        fixed = [groups.rounding(node.solution[ints], _INT_TOL),
+                 groups.rounding_by_work(node.solution, ints)]
+        fixed = [np.clip(f, node.lower, node.upper) for f in fixed]
+        if np.array_equal(fixed[0], fixed[1]):
+            fixed = fixed[:1]
+        children(node, [(f, f) for f in fixed])
+
     parallel = (os.cpu_count() or 1) > 1 and _PARALLEL_SEARCH and solver.parallel_search
     twin = solver.twin() if parallel else None
     pool = ThreadPoolExecutor(max_workers=1) if parallel else None
@@ -466,12 +476,7 @@ def _exit_week_search(solver: _Solver, root: _Node, gap: float, progress: Progre
         if np.all(np.minimum(vals, 1.0 - vals) <= _INT_TOL):  # the LP's plan is integral
             best, best_obj = root.solution, float(model.cost @ root.solution + model.offset)
         else:  # two LPs with every binary rounded: often a plan within the gap at once
-            # (the mean exit weeks, and each contract's last week of work or its end)
-            fixed = [groups.rounding(vals, _INT_TOL),
-                     groups.rounding_by_work(root.solution, ints)]
-            if np.array_equal(fixed[0], fixed[1]):
-                fixed = fixed[:1]
-            children(root, [(f, f) for f in fixed])
+            round_at(root)
         dived = False  # a plunge from the root has ended
         while (heap or plunge) and not proven() and lps < _TREE_MAX_LPS:
             if first_plan and best is not None and dived and plunge is None:
