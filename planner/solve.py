@@ -383,11 +383,11 @@ def _exit_week_search(solver: _Solver, root: _Node, gap: float, progress: Progre
     gained). The search plunges depth first from each node it branches (that finds
     plans) and otherwise takes the open node with the least bound (that proves them).
 
-    Before branching, one LP with every binary rounded often gives a plan within the gap.
-    Returns (plan, cost, proven bound, proven). With ``first_plan`` it stops once the
-    first plunge has ended with a plan (the quick plan, with its proven gap); it gives
-    up unproven after
-    ``_TREE_MAX_LPS`` LPs, and the caller then falls back to HiGHS's MILP.
+    Before branching, two LPs with every binary rounded (two ways) often give a plan
+    within the gap. Returns (plan, cost, proven bound, proven). With ``first_plan`` it
+    stops once the first plunge has ended with a plan (the quick plan, with its proven
+    gap); it gives up unproven after ``_TREE_MAX_LPS`` LPs, and the caller then falls
+    back to HiGHS's MILP.
     """
     model, ints = solver.model, solver.int_cols
     best: FloatArray | None = None
