@@ -84,8 +84,11 @@ def summary_lines(plan: Any, baseline: Any | None) -> list[str]:
     if len(plan.actions):
         lines.append("Actions:")
         for a in plan.actions.itertuples():
-            who = a.contract_id or a.vendor
-            lines.append(f"  {a.date.isoformat()}  {a.kind:<19} {who}")
+            if a.kind == "onboarding start":  # one per vendor and skill: say which skill
+                what = str(a.description).removeprefix("Start onboarding ")
+            else:
+                what = a.contract_id or a.vendor
+            lines.append(f"  {a.date.isoformat()}  {a.kind:<19} {what}")
     if plan.fastest_feasible is False:
         lines.append("No full exit is possible within the horizon:")
         lines += [f"  - {s.message}" for s in plan.shortages]
