@@ -138,25 +138,26 @@ class _Outcome:
     lp_bound: float | None = None
 
 
-def _lp_options(h: highspy.Highs) -> None:
-    # LP phases re-solve warm after bound changes; HiGHS's presolve would discard the
-    # basis each time and, on these models, costs more than it saves.
-    h.setOptionValue("presolve", "off")
-    # steepest edge also after a basis is set (the search re-solves from each parent's)
-    h.setOptionValue("simplex_dual_edge_weight_strategy", 2)
-
-
 class _Solver:
     """One HiGHS instance over a Model, re-solved warm as bounds change."""
 
     def __init__(self, model: Model, cancel: CancelToken, deadline_at: float | None,
-                 cost: FloatArray | None = None) -> None:
+                 cost: FloatArray | None = None, lp: highspy.HighsLp | None = None) -> None:
+        """``lp``: the LP to hold instead of ``model`` with ``cost`` (a twin's)."""
         self.model = model
         self.cancel = cancel
         self.deadline_at = deadline_at
-        h = lp_highs(model, cost)
+        if lp is None:
+            h = lp_highs(model, cost)
+        else:
+            h = _new_highs()
+            h.passModel(lp)
         h.HandleUserInterrupt = True
-        _lp_options(h)
+        # LP phases re-solve warm after bound changes; HiGHS's presolve would discard the
+        # basis each time and, on these models, costs more than it saves.
+        h.setOptionValue("presolve", "off")
+        # steepest edge also after a basis is set (the search re-solves from each parent's)
+        h.setOptionValue("simplex_dual_edge_weight_strategy", 2)
         self.h = h
         self.int_cols = np.flatnonzero(model.integer).astype(np.int32)
         self.capacity = model.data.offer_capacity.copy()  # what the capacity rows hold
@@ -168,16 +169,8 @@ class _Solver:
     def twin(self) -> _Solver:
         """A second solver holding this one's LP as it is now (bounds, capacity, costs),
         to solve a sibling node on the other core."""
-        other = object.__new__(_Solver)
-        other.model, other.cancel, other.deadline_at = self.model, self.cancel, self.deadline_at
-        h = _new_highs()
-        h.passModel(self.h.getLp())
-        h.HandleUserInterrupt = True
-        _lp_options(h)
-        other.h = h
-        other.int_cols = self.int_cols
+        other = _Solver(self.model, self.cancel, self.deadline_at, lp=self.h.getLp())
         other.capacity = self.capacity.copy()
-        other.root_basis = None
         other.parallel_search = False
         return other
 
@@ -243,6 +236,21 @@ def _stopped_status(status: highspy.HighsModelStatus, cancel: CancelToken) -> So
     return None
 
 
+@dataclass(frozen=True)
+class _ExitGroup:
+    """One contract's exit-week binaries and what its exit week costs."""
+
+    pos: np.ndarray  # its a[c, lo..L-1] among the solver's integer columns
+    weight: float  # money at stake per week of the exit (for ranking the groups)
+    lo: int
+    L: int
+    fee: float
+    rate: float  # commitment accrued per week
+    inc_cols: np.ndarray  # its streams' exited-vendor columns, their weeks and prices
+    inc_weeks: np.ndarray
+    inc_price: FloatArray
+
+
 class _BranchGroups:
     """The binaries grouped as the search branches on them: each contract's exit-week
     columns (a run of a[c, t] in week order) and each vendor's engagement z[v].
@@ -251,10 +259,7 @@ class _BranchGroups:
     def __init__(self, model: Model, ints: np.ndarray) -> None:
         d, ix = model.data, model.index
         where = {int(col): i for i, col in enumerate(ints.tolist())}
-        self.contracts: list[tuple[np.ndarray, float]] = []
-        # per contract group: (lo, L, fee, commitment per week, its streams' inc columns,
-        # their weeks, their prices)
-        self.terms: list[tuple[int, int, float, float, np.ndarray, np.ndarray, FloatArray]] = []
+        self.contracts: list[_ExitGroup] = []
         inc_cols = np.arange(ix.inc.start, ix.inc.stop)
         inc_contract = d.stream_contract[ix.inc_s]
         for c, t in enumerate(d.terms):
@@ -265,46 +270,38 @@ class _BranchGroups:
                 # fee an early exit costs (spread over the choice)
                 rate = t.contract.min_commitment / t.T if t.T else 0.0
                 weight = rate + t.contract.termination_fee / max(1, t.L - t.lo)
-                self.contracts.append((pos, max(weight, 1.0)))
                 mine = inc_contract == c
-                self.terms.append((t.lo, t.L, t.contract.termination_fee, rate,
-                                   inc_cols[mine], ix.inc_t[mine],
-                                   d.stream_price[ix.inc_s[mine]]))
+                self.contracts.append(_ExitGroup(
+                    pos, max(weight, 1.0), t.lo, t.L, t.contract.termination_fee, rate,
+                    inc_cols[mine], ix.inc_t[mine], d.stream_price[ix.inc_s[mine]]))
         self.vendors: list[tuple[int, float]] = [
             (where[int(col)], max(float(d.setup_fee[v]), 1.0))
             for v, col in zip(ix.z_v.tolist(), range(ix.z.start, ix.z.stop), strict=True)]
 
-    def rounding(self, vals: FloatArray, engage_from: float) -> FloatArray:
-        """Every binary decided: each contract ends at its LP mean exit week (rounded),
-        a vendor is engaged from an LP engagement of ``engage_from``."""
-        out = np.round(vals)
-        for pos, _ in self.contracts:
-            weeks = int(np.floor(vals[pos].sum() + 0.5))
-            out[pos] = np.arange(len(pos)) < weeks
-        for p, _ in self.vendors:
-            out[p] = 1.0 if vals[p] >= engage_from else 0.0
-        return out
+    def roundings(self, sol: FloatArray, ints: np.ndarray) -> list[FloatArray]:
+        """Every binary decided, two ways; in both, every vendor the LP uses is engaged
+        (the most room).
 
-    def rounding_by_work(self, sol: FloatArray, ints: np.ndarray) -> FloatArray:
-        """Every binary decided: each contract runs while the LP has its vendor work
-        (so all of that work stays possible), then ends there or, if cheaper, runs idle
-        to its last week (no fee, more commitment accrued); every vendor the LP uses is
-        engaged. Where the mean exit week falls in weeks with no work left (a contract
-        kept partly alive to spread its fee), this avoids paying both."""
+        1. each contract ends at its LP mean exit week (rounded);
+        2. each contract runs while the LP has its vendor work (so all of that work
+           stays possible), then ends there or, if cheaper, runs idle to its last week
+           (no fee, more commitment accrued). Where the mean exit week falls in weeks
+           with no work left (a contract kept partly alive to spread its fee), this
+           avoids paying both.
+        """
         vals = sol[ints]
-        out = np.round(vals)
-        for (pos, _), (lo, L, fee, rate, cols, weeks, price) in zip(
-                self.contracts, self.terms, strict=True):
-            used = sol[cols] > TASK_EPS
-            work_end = max(lo, int(weeks[used].max()) + 1) if used.any() else lo
-            spend = float(price @ sol[cols])
-            early = fee * (work_end < L) + max(0.0, rate * work_end - spend)
-            late = max(0.0, rate * L - spend)
-            e = work_end if early < late else L
-            out[pos] = np.arange(lo, L) < e
+        mean, by_work = np.round(vals), np.round(vals)
+        for g in self.contracts:
+            mean[g.pos] = np.arange(len(g.pos)) < int(np.floor(vals[g.pos].sum() + 0.5))
+            used = sol[g.inc_cols] > TASK_EPS
+            work_end = max(g.lo, int(g.inc_weeks[used].max()) + 1) if used.any() else g.lo
+            spend = float(g.inc_price @ sol[g.inc_cols])
+            early = g.fee * (work_end < g.L) + max(0.0, g.rate * work_end - spend)
+            late = max(0.0, g.rate * g.L - spend)
+            by_work[g.pos] = np.arange(g.lo, g.L) < (work_end if early < late else g.L)
         for p, _ in self.vendors:
-            out[p] = 1.0 if vals[p] > _INT_TOL else 0.0
-        return out
+            mean[p] = by_work[p] = 1.0 if vals[p] > _INT_TOL else 0.0
+        return [mean, by_work]
 
     def candidates(self, vals: FloatArray, lower: FloatArray, upper: FloatArray,
                    limit: int) -> list[tuple[int, list[tuple[FloatArray, FloatArray]]]]:
@@ -313,7 +310,8 @@ class _BranchGroups:
         empty when every binary is integral. A contract's exit week is split at its LP
         mean (e <= k or e > k); a vendor is engaged or not."""
         scored: list[tuple[float, int, list[tuple[FloatArray, FloatArray]]]] = []
-        for i, (pos, weight) in enumerate(self.contracts):
+        for i, group in enumerate(self.contracts):
+            pos = group.pos
             v = vals[pos]
             frac = np.minimum(v, 1.0 - v)
             fractional = np.flatnonzero(frac > _INT_TOL)
@@ -326,7 +324,7 @@ class _BranchGroups:
             late_lo, late_up = lower.copy(), upper.copy()
             late_lo[pos[:k + 1]] = 1.0  # runs through week lo + k
             pair = [(early_lo, early_up), (late_lo, late_up)]
-            scored.append((float(frac.sum()) * weight, i,
+            scored.append((float(frac.sum()) * group.weight, i,
                            pair if mean >= k + 0.5 else pair[::-1]))
         for i, (p, fee) in enumerate(self.vendors):
             frac = min(vals[p], 1.0 - vals[p])
@@ -457,16 +455,6 @@ def _exit_week_search(solver: _Solver, root: _Node, gap: float, progress: Progre
         order -= len(pair)
         return kids
 
-    def round_at(node: _Node) -> None:
-        """Every binary rounded from the node's LP, two ways at once (the mean exit
-        weeks; each contract's last week of work or its end), within the node's bounds."""
-        fixed = [groups.rounding(node.solution[ints], _INT_TOL),
-                 groups.rounding_by_work(node.solution, ints)]
-        fixed = [np.clip(f, node.lower, node.upper) for f in fixed]
-        if np.array_equal(fixed[0], fixed[1]):
-            fixed = fixed[:1]
-        children(node, [(f, f) for f in fixed])
-
     parallel = (os.cpu_count() or 1) > 1 and _PARALLEL_SEARCH and solver.parallel_search
     twin = solver.twin() if parallel else None
     pool = ThreadPoolExecutor(max_workers=1) if parallel else None
@@ -476,7 +464,10 @@ def _exit_week_search(solver: _Solver, root: _Node, gap: float, progress: Progre
         if np.all(np.minimum(vals, 1.0 - vals) <= _INT_TOL):  # the LP's plan is integral
             best, best_obj = root.solution, float(model.cost @ root.solution + model.offset)
         else:  # two LPs with every binary rounded: often a plan within the gap at once
-            round_at(root)
+            fixed = groups.roundings(root.solution, ints)
+            if np.array_equal(fixed[0], fixed[1]):
+                fixed = fixed[:1]
+            children(root, [(f, f) for f in fixed])
         dived = False  # a plunge from the root has ended
         while (heap or plunge) and not proven() and lps < _TREE_MAX_LPS:
             if first_plan and best is not None and dived and plunge is None:
@@ -791,11 +782,14 @@ class PlanSession:
         self.deadline = deadline
         self._load(dataset, build_data(dataset, deadline))
 
-    def _load(self, dataset: Dataset, data: ModelData) -> None:
+    def _load(self, dataset: Dataset, data: ModelData, model: Model | None = None) -> None:
+        """Plan ``data`` with a new solver over ``model`` (built when None; given, it is
+        one built for the same workbook up to capacity over time)."""
         self.dataset = dataset
         self.data = data
-        self.model = build_model(data)
+        self.model = model if model is not None else build_model(data)
         self.solver = _Solver(self.model, CancelToken(), None)
+        self.solver.set_capacity(data.offer_capacity)
         self._full_exit: _FullExit | None = None
         # the LP bases of this workbook's first plan, where variant() sessions start
         self._base_basis: highspy.HighsBasis | None = None
@@ -835,16 +829,14 @@ class PlanSession:
         this workbook and the variant only (the same in any worker process, in any
         order). When more than capacity over time changed it is a cold new session."""
         data = build_data(dataset, self.deadline)
-        if not self._capacity_only_change(data):
-            return PlanSession(dataset, self.deadline)
         fork = object.__new__(PlanSession)
         fork.deadline = self.deadline
-        fork.dataset, fork.data, fork.model = dataset, data, self.model
-        fork.solver = _Solver(self.model, CancelToken(), None)
-        fork.solver.set_capacity(data.offer_capacity)
+        if not self._capacity_only_change(data):
+            fork._load(dataset, data)
+            return fork
+        fork._load(dataset, data, self.model)
         if self._base_basis is not None:
             fork.solver.h.setBasis(self._base_basis)
-        fork._full_exit = None
         fork._base_basis, fork._full_exit_basis = self._base_basis, self._full_exit_basis
         fork._exit_hint = self._exit_hint
         fork._earliest = self._earliest if dataset == self.dataset else None
