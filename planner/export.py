@@ -84,21 +84,34 @@ def _column_writer(ws: Any, values: list[Any], date_fmt: Any,
                    ) -> Callable[[int, int, Any], None]:
     """The cheapest correct writer for a column whose cells are all of one plain kind
     (numbers, dates or text); a mixed column gets the generic, per-cell check."""
-    kinds = {type(v) for v in values}
-    if kinds and kinds <= {float, int} and bool not in kinds:
+    kind = _column_kind(values)
+    if kind == "number":
         def number(r: int, c: int, v: Any) -> None:
             if v != v:  # NaN: an empty cell
                 ws.write_blank(r, c, None)
             else:
                 ws.write_number(r, c, v)
         return number
-    if kinds == {date}:
+    if kind == "date":
         def day(r: int, c: int, v: Any) -> None:
             ws.write_number(r, c, (v - _EXCEL_EPOCH).days, date_fmt)
         return day
-    if kinds == {str}:
+    if kind == "text":
         return ws.write_string  # type: ignore[no-any-return]
     return lambda r, c, v: generic(ws, r, c, v)
+
+
+def _column_kind(values: list[Any]) -> str | None:
+    """"number", "date" or "text" when every cell of a column is of that one plain kind
+    (a date, not a datetime), else None."""
+    types = {type(v) for v in values}
+    if types and types <= {float, int}:
+        return "number"
+    if types == {date}:
+        return "date"
+    if types == {str}:
+        return "text"
+    return None
 
 
 # Text xlsxwriter writes as it is but for & < > (no control characters, no "_x" escape
@@ -110,19 +123,17 @@ _FAST_ROWS = 2_000  # tables this long get their rows written by _sheet_data
 def _fast_kinds(rows: list[list[Any]]) -> list[str] | None:
     """Each column's kind ("text", "number", "date") when every cell is one the fast row
     writer renders exactly as xlsxwriter would, else None."""
-    kinds = []
+    kinds: list[str] = []
     for c in range(len(rows[0])):
         values = [row[c] for row in rows]
-        types = {type(v) for v in values}
-        if types == {str} and all(_PLAIN_TEXT.fullmatch(v) for v in set(values)):
-            kinds.append("text")
-        elif types and types <= {int, float} and all(v == v and abs(v) != math.inf
-                                                     for v in values):
-            kinds.append("number")
-        elif types == {date}:
-            kinds.append("date")
-        else:
+        kind = _column_kind(values)
+        if kind == "text":
+            fast = all(_PLAIN_TEXT.fullmatch(v) for v in set(values))
+        else:  # numbers: no NaN (a blank cell) and no infinity
+            fast = kind == "date" or (kind == "number" and all(map(math.isfinite, values)))
+        if kind is None or not fast:
             return None
+        kinds.append(kind)
     return kinds
 
 
@@ -130,7 +141,7 @@ def _sheet_data(rows: list[list[Any]], kinds: list[str], date_style: str, first:
     """The <row> elements of ``rows`` from sheet row ``first`` on, as xlsxwriter writes
     them in constant_memory mode (inline strings, numbers as %.16G, dates as serials)."""
     letters = [chr(ord("A") + c) for c in range(len(kinds))]
-    columns = []
+    columns: list[list[str]] = []
     for c, kind in enumerate(kinds):
         values = [row[c] for row in rows]
         if kind == "text":
@@ -144,10 +155,10 @@ def _sheet_data(rows: list[list[Any]], kinds: list[str], date_style: str, first:
                      for v in values]
         columns.append(cells)
     out = []
-    for i, cells in enumerate(zip(*columns, strict=True)):
+    for i, row_cells in enumerate(zip(*columns, strict=True)):
         r = first + i
         out.append(f'<row r="{r}">' + "".join(
-            f'<c r="{letters[c]}{r}{cell}' for c, cell in enumerate(cells)) + "</row>")
+            f'<c r="{letters[c]}{r}{cell}' for c, cell in enumerate(row_cells)) + "</row>")
     return "".join(out)
 
 
