@@ -10,9 +10,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QBrush, QColor, QHelpEvent, QMouseEvent, QPainter, QPaintEvent, QPen
-from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
+from PySide6.QtGui import QBrush, QColor, QMouseEvent, QPainter, QPaintEvent, QPen
+from PySide6.QtWidgets import QSizePolicy, QWidget
 
+from ui.views.base import answer_tooltip
 from ui.views.charts import nice_ticks
 from ui.views.formats import format_compact
 from ui.views.palette import COMPLETION_COLOR, UNSERVED_COLOR
@@ -87,13 +88,7 @@ class _Chart(QWidget):
         raise NotImplementedError
 
     def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
-            text = self.tooltip_at(event.pos())
-            if text:
-                QToolTip.showText(event.globalPos(), text, self)
-            else:
-                QToolTip.hideText()
-                event.ignore()
+        if answer_tooltip(event, self.tooltip_at, self):
             return True
         return super().event(event)
 

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from PySide6.QtCore import QPointF, QRectF, QSize, QSortFilterProxyModel, Qt
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSize, QSortFilterProxyModel, Qt
 from PySide6.QtGui import (
     QBrush,
     QColor,
     QFont,
     QFontMetrics,
+    QHelpEvent,
     QPainter,
     QPaintEvent,
     QPen,
@@ -28,6 +29,7 @@ from PySide6.QtWidgets import (
     QStackedWidget,
     QStyle,
     QTableView,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -127,6 +129,20 @@ class PlanView(QWidget):
 
     def _clear(self) -> None:
         raise NotImplementedError
+
+
+def answer_tooltip(event: QEvent, text_at: Callable[[QPoint], str], over: QWidget) -> bool:
+    """For a widget's event(): a ToolTip event shows ``text_at(pos)`` over ``over`` (or
+    hides the tip and lets the event go on when there is no text); True when it was one."""
+    if event.type() != QEvent.Type.ToolTip or not isinstance(event, QHelpEvent):
+        return False
+    text = text_at(event.pos())
+    if text:
+        QToolTip.showText(event.globalPos(), text, over)
+    else:
+        QToolTip.hideText()
+        event.ignore()
+    return True
 
 
 def make_table(model: DataFrameModel, parent: QWidget | None = None) -> QTableView:

@@ -17,15 +17,14 @@ from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import (
     QBrush,
     QColor,
-    QHelpEvent,
     QMouseEvent,
     QPainter,
     QPaintEvent,
     QPen,
 )
-from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
+from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from ui.views.base import LegendItem, Swatch
+from ui.views.base import LegendItem, Swatch, answer_tooltip
 from ui.views.palette import COMPLETION_COLOR
 from ui.views.theme import Theme
 
@@ -236,13 +235,7 @@ class WeeklyChart(QWidget):
 
     # -- events --------------------------------------------------------------------------
     def event(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
-            text = self.tooltip_at(event.pos())
-            if text:
-                QToolTip.showText(event.globalPos(), text, self)
-            else:
-                QToolTip.hideText()
-                event.ignore()
+        if answer_tooltip(event, self.tooltip_at, self):
             return True
         return super().event(event)
 

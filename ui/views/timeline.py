@@ -25,7 +25,6 @@ from PySide6.QtGui import (
     QColor,
     QFont,
     QFontMetrics,
-    QHelpEvent,
     QKeySequence,
     QMouseEvent,
     QPainter,
@@ -40,7 +39,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QToolButton,
-    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -51,6 +49,7 @@ from ui.views.base import (
     LegendItem,
     PlanView,
     Swatch,
+    answer_tooltip,
     paint_diamond,
     paint_flag,
 )
@@ -418,13 +417,7 @@ class TimelineCanvas(QAbstractScrollArea):
         super().wheelEvent(event)
 
     def viewportEvent(self, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
-            text = self.tooltip_at(event.pos())
-            if text:
-                QToolTip.showText(event.globalPos(), text, self.viewport())
-            else:
-                QToolTip.hideText()
-                event.ignore()
+        if answer_tooltip(event, self.tooltip_at, self.viewport()):
             return True
         return super().viewportEvent(event)
 
