@@ -27,7 +27,14 @@ import numpy as np
 
 from planner.assemble import TASK_EPS, PlanArrays, SolveInfo, assemble, unserved_reason
 from planner.domain import Dataset, Mode
-from planner.model.build import Model, build_model, share_can_bind, split_moved_work
+from planner.model.build import (
+    Model,
+    build_exit_flow,
+    build_model,
+    full_exit_demand,
+    share_can_bind,
+    split_moved_work,
+)
 from planner.model.data import FloatArray, ModelData, build_data
 from planner.results import PlanResult, Shortage, SolveStatus
 
@@ -684,7 +691,8 @@ def _completion_cols(model: Model, week: int) -> np.ndarray:
 
 
 class _FullExit:
-    """Feasibility of a full exit by week W: min total unserved, warm across W."""
+    """Where a full exit by week W falls short: min total unserved over the planning
+    model (its unserved tasks name the streams and weeks)."""
 
     def __init__(self, model: Model, cancel: CancelToken, deadline_at: float | None) -> None:
         ix = model.index
@@ -695,23 +703,53 @@ class _FullExit:
         self.solver.set_integer(False)
         ints = self.solver.int_cols
         self.solver.set_bounds(ints, np.ones(len(ints)), np.ones(len(ints)))
-        self.tolerance = 1e-6 * max(1.0, model.data.total_volume)
-        self.unserved: FloatArray | None = None
 
-    def feasible(self, week: int) -> bool:
+    def unserved(self, week: int) -> FloatArray:
+        """(S, H) unserved tasks of the plan that leaves the fewest by ``week``."""
         ix = self.model.index
         all_inc = np.arange(ix.inc.start, ix.inc.stop)
         self.solver.set_bounds(all_inc, np.zeros(len(all_inc)), np.full(len(all_inc), np.inf))
         closed = _completion_cols(self.model, week)
         self.solver.set_bounds(closed, np.zeros(len(closed)), np.zeros(len(closed)))
-        status, sol = self.solver.run()
-        if sol is None or status != _HS.kOptimal:
-            if _stopped_status(status, self.solver.cancel) is not None:
-                raise SolveCancelled
-            name = self.solver.h.modelStatusToString(status)
-            raise RuntimeError(f"feasibility LP failed: {name}")
-        self.unserved = sol[ix.u].reshape(self.model.data.S, self.model.data.H)
-        return self.solver.objective() <= self.tolerance
+        sol = _checked_run(self.solver, "unserved")
+        return sol[ix.u].reshape(self.model.data.S, self.model.data.H)
+
+
+class _ExitFlow:
+    """Is a full exit by week W possible? The small LP of
+    :func:`~planner.model.build.build_exit_flow`, warm across W and capacity changes."""
+
+    def __init__(self, data: ModelData, cancel: CancelToken, deadline_at: float | None,
+                 model: Model | None = None) -> None:
+        self.model = model if model is not None else build_exit_flow(data)
+        self.data = data
+        self.solver = _Solver(self.model, cancel, deadline_at)
+        self.solver.set_capacity(data.offer_capacity)
+        self.tolerance = 1e-6 * max(1.0, data.total_volume)
+        self._demand_rows = self.model.row_blocks.get("demand", slice(0, 0))
+
+    def feasible(self, week: int) -> bool:
+        demand, left = full_exit_demand(self.data, week)
+        if left > self.tolerance:
+            return False
+        rows = self._demand_rows
+        if rows.stop > rows.start:
+            flat = demand.reshape(-1)
+            self.solver.h.changeRowsBounds(len(flat), np.arange(rows.start, rows.stop,
+                                                                dtype=np.int32), flat, flat)
+        _checked_run(self.solver, "full-exit")
+        return left + self.solver.objective() <= self.tolerance
+
+
+def _checked_run(solver: _Solver, what: str) -> FloatArray:
+    """Run an LP that always has an optimum (its solution); raises SolveCancelled when
+    stopped."""
+    status, sol = solver.run()
+    if sol is None or status != _HS.kOptimal:
+        if _stopped_status(status, solver.cancel) is not None:
+            raise SolveCancelled
+        raise RuntimeError(f"{what} LP failed: {solver.h.modelStatusToString(status)}")
+    return sol
 
 
 def _shortages(d: ModelData, unserved: FloatArray) -> list[Shortage]:
@@ -790,7 +828,8 @@ class PlanSession:
         self.model = model if model is not None else build_model(data)
         self.solver = _Solver(self.model, CancelToken(), None)
         self.solver.set_capacity(data.offer_capacity)
-        self._full_exit: _FullExit | None = None
+        self._full_exit: _ExitFlow | None = None
+        self._flow_model: Model | None = None  # the full-exit check's LP, built once
         # the LP bases of this workbook's first plan, where variant() sessions start
         self._base_basis: highspy.HighsBasis | None = None
         self._full_exit_basis: highspy.HighsBasis | None = None
@@ -835,6 +874,7 @@ class PlanSession:
             fork._load(dataset, data)
             return fork
         fork._load(dataset, data, self.model)
+        fork._flow_model = self._flow_model
         if self._base_basis is not None:
             fork.solver.h.setBasis(self._base_basis)
         fork._base_basis, fork._full_exit_basis = self._base_basis, self._full_exit_basis
@@ -860,6 +900,7 @@ class PlanSession:
         self._earliest = None
         self.solver.set_capacity(data.offer_capacity)
         if self._full_exit is not None:
+            self._full_exit.data = data
             self._full_exit.solver.set_capacity(data.offer_capacity)
         return True
 
@@ -919,10 +960,9 @@ class PlanSession:
                 week = self.earliest_full_exit(cancel, deadline_at, report)
                 if week is None:
                     fastest_feasible = False
-                    full = self._full_exit_check(cancel, deadline_at)
-                    full.feasible(data.H - 1)
-                    assert full.unserved is not None
-                    shortages = _shortages(data, full.unserved)
+                    full = _FullExit(self.model, cancel, deadline_at)
+                    full.solver.set_capacity(data.offer_capacity)
+                    shortages = _shortages(data, full.unserved(data.H - 1))
                     notes.append("No full exit with zero unserved work exists within the "
                                  "horizon; showing the cheapest plan instead.")
                 else:
@@ -1035,10 +1075,12 @@ class PlanSession:
                 lo = mid + 1
         return hi
 
-    def _full_exit_check(self, cancel: CancelToken, deadline_at: float | None) -> _FullExit:
+    def _full_exit_check(self, cancel: CancelToken, deadline_at: float | None) -> _ExitFlow:
         if self._full_exit is None:
-            self._full_exit = _FullExit(self.model, cancel, deadline_at)
-            self._full_exit.solver.set_capacity(self.data.offer_capacity)
+            if self._flow_model is None:
+                # built for the model's data: a variant keeps its columns (capacity moves)
+                self._flow_model = build_exit_flow(self.model.data)
+            self._full_exit = _ExitFlow(self.data, cancel, deadline_at, self._flow_model)
             if self._full_exit_basis is not None:
                 self._full_exit.solver.h.setBasis(self._full_exit_basis)
         self._full_exit.solver.cancel = cancel

@@ -500,6 +500,66 @@ def build_model(data: ModelData) -> Model:
     return model
 
 
+def define_demand(b: _Builder, d: ModelData, ix: ModelIndex) -> None:
+    """sum over the class's links x[l,t] + short[k,t] = demand[k,t] per class and week
+    (the demand is set per check: :func:`full_exit_demand`); each short task costs 1."""
+    first = b.rows(0.0, 0.0, d.K * d.H)
+    ix.u = b.cols(np.ones(d.K * d.H), 0.0, np.inf)  # short[k, t] at u.start + k * H + t
+    b.entries(first + np.arange(d.K * d.H), np.arange(ix.u.start, ix.u.stop), 1.0)
+    b.entries(first + d.link_class[ix.x_link] * d.H + ix.x_t,
+              np.arange(ix.x.start, ix.x.stop), 1.0)
+
+
+def build_exit_flow(data: ModelData) -> Model:
+    """The full-exit check as one small LP: can alternatives take each class's least
+    moved work (:func:`full_exit_demand`) in every week? Columns x (as in
+    :func:`build_model`) and short[k, t] in the ``u`` block; rows ``demand``, then
+    ``capacity`` and ``share`` laid out as in the planning model, capacity without setup
+    binaries (a full exit may engage every vendor)."""
+    b = _Builder()
+    ix = ModelIndex()
+    ix.vendor_z = np.full(data.V, -1, dtype=np.int64)
+    blocks: dict[str, slice] = {}
+    define_alternative_work(b, data, ix)
+    b.cost[-1] = np.zeros(ix.x.stop - ix.x.start)  # only the short tasks count
+    for define in (define_demand, define_capacity, define_share):
+        first = b.m
+        define(b, data, ix)
+        if b.m > first:
+            blocks[define.__name__.removeprefix("define_")] = slice(first, b.m)
+    model = b.finish(data, ix)
+    model.row_blocks = blocks
+    return model
+
+
+def full_exit_demand(d: ModelData, week: int) -> tuple[FloatArray, float]:
+    """The least moved work of a full exit by ``week``: ((K, H) per class and week, tasks
+    no alternative can take at all).
+
+    With nothing unserved, a stream's exited vendor stops by D = min(U_s, week), so its
+    moved work g is V_s from D on and, as cutover lets g rise by at most V_s / cutover per
+    week, at least V_s - step * (D - t) before. That least g keeps every cutover row
+    itself, and every other rule limits each week's alternative work from above, so a
+    full exit by ``week`` exists exactly when these demands fit each week's capacity and
+    share caps (:func:`build_exit_flow`) and nothing is left over here: work of streams
+    with no eligible alternative, and the part of week 0's demand above one cutover step
+    (g(-1) = 0)."""
+    H = d.H
+    t = np.arange(H, dtype=np.float64)[None, :]
+    stop = np.minimum(d.inc_weeks, week).astype(np.float64)[:, None]
+    limited = (d.cutover >= 2)[:, None]
+    step = np.where(limited[:, 0], d.volume / np.maximum(d.cutover, 1), d.volume)[:, None]
+    vol = d.volume[:, None]
+    ramp = np.where(limited, np.maximum(0.0, vol - step * (stop - t)), 0.0)
+    least = np.where(t >= stop, vol, ramp)  # (S, H)
+    left = float(np.maximum(0.0, least[:, 0] - step[:, 0]).sum()) if H else 0.0
+    has = d.stream_class >= 0
+    left += float(least[~has].sum())
+    demand = np.zeros((d.K, H))
+    np.add.at(demand, d.stream_class[has], least[has])
+    return demand, left
+
+
 def split_moved_work(model: Model, sol: FloatArray) -> FloatArray:
     """(P, H) tasks per eligible pair (stream, offer) and week from a solution.
 

@@ -256,3 +256,28 @@ def test_cheapest_plan_is_not_lost_after_branch_and_bound() -> None:
     check_verified(ds, plan, "cheapest")
     assert plan.total_cost == pytest.approx(70 * 3 + 70 * 40)
     check_bound_and_gap(plan, "cheapest")
+
+
+def test_full_exit_check_agrees_with_the_planning_model() -> None:
+    """7. The small full-exit LP (least moved work against each week's capacity, see
+    build_exit_flow) answers "is a full exit by week W possible?" exactly as the planning
+    model's LP does (fewest unserved tasks with the exited vendors closed from W), for
+    every week of every random Dataset; both answers occur."""
+    from planner.insights.relax import FullExit
+    from planner.solve import CancelToken, _ExitFlow
+
+    answers: set[bool] = set()
+
+    @PROFILE
+    @given(datasets())
+    def each(ds: Dataset) -> None:
+        data = build_data(ds)
+        full = FullExit(build_model(data))
+        flow = _ExitFlow(data, CancelToken(), None)
+        for week in range(data.H):
+            expected = full.feasible(week)
+            assert flow.feasible(week) == expected, week
+            answers.add(expected)
+
+    each()
+    assert answers == {True, False}
