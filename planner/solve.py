@@ -675,7 +675,7 @@ def _arrays(model: Model, sol: FloatArray) -> PlanArrays:
     x = split_moved_work(model, sol)
     inc = np.zeros((d.S, d.H))
     inc[ix.inc_s, ix.inc_t] = sol[ix.inc]
-    unserved = sol[ix.u].reshape(d.S, d.H).copy()
+    unserved = np.zeros((d.S, d.H)) if ix.serve_all else sol[ix.u].reshape(d.S, d.H).copy()
     exit_week = np.array([t.L for t in d.terms], dtype=np.int64)
     for c, t in enumerate(d.terms):
         first = ix.contract_a[c]
@@ -826,8 +826,16 @@ class PlanSession:
         self.dataset = dataset
         self.data = data
         self.model = model if model is not None else build_model(data)
-        self.solver = _Solver(self.model, CancelToken(), None)
-        self.solver.set_capacity(data.offer_capacity)
+        self._solver: _Solver | None = None  # over self.model, made when first needed
+        self._start_basis: highspy.HighsBasis | None = None  # where that solver starts
+        self.parallel_search = True  # solve sibling nodes on the second core
+        # plans done by week W with nothing unserved: a smaller model per W (built from
+        # self.model's data, so a variant shares them), a solver each, and this
+        # workbook's LP relaxation basis per W, where a variant's solver starts
+        self._week_models: dict[int, Model] = {}
+        self._week_solvers: dict[int, _Solver] = {}
+        self._week_roots: dict[int, highspy.HighsBasis | None] = {}
+        self._base: PlanSession | None = None  # the workbook a variant starts from
         self._full_exit: _ExitFlow | None = None
         self._flow_model: Model | None = None  # the full-exit check's LP, built once
         # the LP bases of this workbook's first plan, where variant() sessions start
@@ -835,6 +843,52 @@ class PlanSession:
         self._full_exit_basis: highspy.HighsBasis | None = None
         self._exit_hint: int | None = None  # where the earliest full exit search starts
         self._earliest: int | None = None  # the earliest full exit of this data, once known
+
+    @property
+    def solver(self) -> _Solver:
+        """The solver of the full planning model (cheapest plans)."""
+        if self._solver is None:
+            self._solver = _Solver(self.model, CancelToken(), None)
+            self._solver.set_capacity(self.data.offer_capacity)
+            if self._start_basis is not None:
+                self._solver.h.setBasis(self._start_basis)
+        self._solver.parallel_search = self.parallel_search
+        return self._solver
+
+    def _week_solver(self, week: int, cancel: CancelToken, deadline_at: float | None
+                     ) -> _Solver:
+        """The solver of plans done by ``week`` with nothing unserved: the planning model
+        built for it (build_model's ``complete_by``), a third of the LP or less when W
+        is early. A variant starts from its workbook's relaxation at W."""
+        solver = self._week_solvers.get(week)
+        if solver is None:
+            model = self._week_models.get(week)
+            if model is None:
+                model = build_model(self.model.data, complete_by=week)
+                self._week_models[week] = model
+            solver = _Solver(model, cancel, deadline_at)
+            solver.set_capacity(self.data.offer_capacity)
+            if self._base is not None:
+                solver.root_basis = self._base._week_root(week, cancel)
+            self._week_solvers[week] = solver
+        solver.cancel, solver.deadline_at = cancel, deadline_at
+        solver.parallel_search = self.parallel_search
+        return solver
+
+    def _week_root(self, week: int, cancel: CancelToken) -> highspy.HighsBasis | None:
+        """This workbook's LP relaxation basis of plans done by ``week`` (solved once;
+        None when there is no such plan)."""
+        if week not in self._week_roots:
+            solver = self._week_solver(week, cancel, None)
+            if solver.root_basis is None:
+                solver.set_integer(False)
+                status, _ = solver.run()
+                if _stopped_status(status, cancel) is not None:
+                    raise SolveCancelled
+                if status == _HS.kOptimal:
+                    solver.root_basis = solver.h.getBasis()
+            self._week_roots[week] = solver.root_basis
+        return self._week_roots[week]
 
     # --- variants ------------------------------------------------------------------
 
@@ -845,21 +899,23 @@ class PlanSession:
         False when ``cancel`` stopped it (nothing kept)."""
         mode = Mode(mode) if mode is not None else self.dataset.settings.mode
         cancel = cancel or CancelToken()
-        self.solver.cancel, self.solver.deadline_at = cancel, None
-        self._reset_bounds()
         try:
             if mode is Mode.FASTEST:
                 week = self.earliest_full_exit(cancel)
+                self._keep_bases(None)
                 if week is not None:
-                    self._require_completion(week)
                     self._exit_hint = week
+                    self._week_root(week, cancel)
+                    return True
         except SolveCancelled:
             return False
-        self.solver.set_integer(False)
-        status, _ = self.solver.run()
+        solver = self.solver
+        solver.cancel, solver.deadline_at = cancel, None
+        solver.set_integer(False)
+        status, _ = solver.run()
         if _stopped_status(status, cancel) is not None:
             return False
-        self._keep_bases(self.solver.h.getBasis())
+        self._keep_bases(solver.h.getBasis())
         return True
 
     def variant(self, dataset: Dataset) -> PlanSession:
@@ -875,8 +931,9 @@ class PlanSession:
             return fork
         fork._load(dataset, data, self.model)
         fork._flow_model = self._flow_model
-        if self._base_basis is not None:
-            fork.solver.h.setBasis(self._base_basis)
+        fork._week_models = self._week_models  # built from the same model data
+        fork._base = self
+        fork._start_basis = self._base_basis
         fork._base_basis, fork._full_exit_basis = self._base_basis, self._full_exit_basis
         fork._exit_hint = self._exit_hint
         fork._earliest = self._earliest if dataset == self.dataset else None
@@ -899,6 +956,8 @@ class PlanSession:
         self.data = data
         self._earliest = None
         self.solver.set_capacity(data.offer_capacity)
+        for solver in self._week_solvers.values():
+            solver.set_capacity(data.offer_capacity)
         if self._full_exit is not None:
             self._full_exit.data = data
             self._full_exit.solver.set_capacity(data.offer_capacity)
@@ -949,9 +1008,8 @@ class PlanSession:
         cancel = cancel or CancelToken()
         report = progress or (lambda _p: None)
         deadline_at = started + time_limit if time_limit else None
-        data, solver = self.data, self.solver
-        solver.cancel, solver.deadline_at = cancel, deadline_at
-        self._reset_bounds()
+        data = self.data
+        solver: _Solver | None = None
         fastest_feasible: bool | None = None
         shortages: list[Shortage] = []
         notes: list[str] = []
@@ -967,15 +1025,20 @@ class PlanSession:
                                  "horizon; showing the cheapest plan instead.")
                 else:
                     fastest_feasible = True
-                    self._require_completion(week)
+                    solver = self._week_solver(week, cancel, deadline_at)
                     notes.append(f"Earliest full exit: week {week} "
                                  f"({self.dataset.settings.week_start(week).isoformat()}).")
+            if solver is None:
+                solver = self.solver
+                solver.cancel, solver.deadline_at = cancel, deadline_at
             outcome = _minimise_cost(solver, gap, report, prove)
-            self._keep_bases(solver.root_basis)
+            if solver is self._solver:
+                self._keep_bases(solver.root_basis)
         except SolveCancelled:
             outcome = None
-        return self._result(outcome, mode, cancel, started, fastest_feasible, shortages,
-                            notes, report)
+        model = solver.model if solver is not None else self.model
+        return self._result(outcome, model, mode, cancel, started, fastest_feasible,
+                            shortages, notes, report)
 
     def plan_by(
         self,
@@ -993,23 +1056,18 @@ class PlanSession:
         cancel = cancel or CancelToken()
         report = progress or (lambda _p: None)
         deadline_at = started + time_limit if time_limit else None
-        self.solver.cancel, self.solver.deadline_at = cancel, deadline_at
         try:
             known = self._earliest is not None and week >= self._earliest  # monotone
             if not known and not self._full_exit_check(cancel, deadline_at).feasible(week):
                 return None
-        except SolveCancelled:
-            return None
-        self._reset_bounds()
-        self._require_completion(week)
-        try:
-            outcome = _minimise_cost(self.solver, DEFAULT_GAP if gap is None else gap, report,
+            solver = self._week_solver(week, cancel, deadline_at)
+            outcome = _minimise_cost(solver, DEFAULT_GAP if gap is None else gap, report,
                                      prove)
         except SolveCancelled:
-            outcome = None
+            return None
         if outcome is None:
             return None
-        return self._result(outcome, Mode.CHEAPEST, cancel, started, None, [],
+        return self._result(outcome, solver.model, Mode.CHEAPEST, cancel, started, None, [],
                             [f"Required to complete by week {week}."], report)
 
     def earliest_full_exit(self, cancel: CancelToken | None = None,
@@ -1087,23 +1145,10 @@ class PlanSession:
         self._full_exit.solver.deadline_at = deadline_at
         return self._full_exit
 
-    def _reset_bounds(self) -> None:
-        ix = self.model.index
-        cols = np.concatenate([np.arange(ix.inc.start, ix.inc.stop),
-                               np.arange(ix.u.start, ix.u.stop)])
-        self.solver.set_bounds(cols, self.model.lower[cols], self.model.upper[cols])
-
-    def _require_completion(self, week: int) -> None:
-        ix = self.model.index
-        closed = _completion_cols(self.model, week)
-        self.solver.set_bounds(closed, np.zeros(len(closed)), np.zeros(len(closed)))
-        u_cols = np.arange(ix.u.start, ix.u.stop)
-        self.solver.set_bounds(u_cols, np.zeros(len(u_cols)), np.zeros(len(u_cols)))
-
-    def _result(self, outcome: _Outcome | None, mode: Mode, cancel: CancelToken,
+    def _result(self, outcome: _Outcome | None, model: Model, mode: Mode, cancel: CancelToken,
                 started: float, fastest_feasible: bool | None, shortages: list[Shortage],
                 notes: list[str], report: ProgressFn) -> PlanResult:
-        data, model = self.data, self.model
+        data = self.data
         if outcome is None:
             from planner.baseline import naive_arrays
 

@@ -336,7 +336,7 @@ def _replan(dataset: Dataset, mode: Mode, gap: float, time_limit: float | None,
         session = _prepared(base, mode, cancel).variant(dataset)
         # one core per run: the same search with 1 worker as with 2 (the second core's
         # HiGHS takes other bases, so plans could differ within the gap)
-        session.solver.parallel_search = False
+        session.parallel_search = False
         plan = session.plan(mode, gap=gap, time_limit=time_limit, cancel=cancel)
     if plan.status is SolveStatus.CANCELLED:
         return None

@@ -192,11 +192,11 @@ def price_of_speed(
                 point(w, lo, hi)
             return
         if second is None:
-            second = session.variant(ds)
-            if session.solver.root_basis is not None:  # start from the latest relaxation
-                second.solver.root_basis = session.solver.root_basis
+            # each point has its own model (plans done by its week), so a second session
+            # of the workbook is all the other core needs
+            second = PlanSession(ds)
         for s_ in (session, second):
-            s_.solver.parallel_search = False
+            s_.parallel_search = False
         try:
             with ThreadPoolExecutor(max_workers=1) as pool:
                 for a, b in itertools.zip_longest(weeks[::2], weeks[1::2]):
@@ -209,7 +209,7 @@ def price_of_speed(
                         record(b, other)
         finally:
             for s_ in (session, second):
-                s_.solver.parallel_search = True
+                s_.parallel_search = True
 
     report(SolveProgress(0.0, "Price of speed: earliest full exit"))
     w_min: int | None = None

@@ -27,7 +27,7 @@ Variables
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import scipy.sparse as sp
@@ -74,6 +74,9 @@ class ModelIndex:
     vendor_z: IntArray = field(default_factory=_no_ints)
     # first a column of each contract, -1 when its exit week is fixed
     contract_a: IntArray = field(default_factory=_no_ints)
+    # built to serve every task (build_model(..., serve_all=True)): no u columns, and a
+    # stream's moved work is V_s (a constant, no column) from its stop week U_s on
+    serve_all: bool = False
 
 
 @dataclass
@@ -191,12 +194,27 @@ def define_alternative_work(b: _Builder, d: ModelData, ix: ModelIndex) -> None:
 
 
 def define_moved_work(b: _Builder, d: ModelData, ix: ModelIndex) -> None:
-    """g[s, t] >= 0: a stream's work on alternatives, once its class has any capacity."""
+    """g[s, t] >= 0: a stream's work on alternatives, once its class has any capacity
+    (serving all: only before its stop week, after which it is V_s)."""
     has = np.flatnonzero(d.stream_class >= 0)
     start = d.class_start[d.stream_class[has]]
-    item, ix.g_t = _ragged(start, np.full(len(has), d.H, dtype=np.int64))
+    stop = np.maximum(start, _g_stop(d, ix)[has])
+    item, ix.g_t = _ragged(start, stop)
     ix.g_s = has[item]
-    ix.g = b.cols(np.zeros(len(ix.g_s)), 0.0, np.repeat(d.volume[has], d.H - start))
+    ix.g = b.cols(np.zeros(len(ix.g_s)), 0.0, np.repeat(d.volume[has], stop - start))
+
+
+def _g_stop(d: ModelData, ix: ModelIndex) -> IntArray:
+    """(S,) the week each stream's moved work stops being a choice (H, or U_s when every
+    task must be served: no exited-vendor work, nothing unserved, so g = V_s)."""
+    return d.inc_weeks.copy() if ix.serve_all else np.full(d.S, d.H, dtype=np.int64)
+
+
+def fixed_moved_work(d: ModelData, ix: ModelIndex) -> FloatArray:
+    """(S, H) moved work that is no column: V_s from U_s on in a serve-all model."""
+    if not ix.serve_all:
+        return np.zeros((d.S, d.H))
+    return np.where(np.arange(d.H)[None, :] >= d.inc_weeks[:, None], d.volume[:, None], 0.0)
 
 
 def define_exited_vendor_work(b: _Builder, d: ModelData, ix: ModelIndex) -> None:
@@ -207,9 +225,9 @@ def define_exited_vendor_work(b: _Builder, d: ModelData, ix: ModelIndex) -> None
 
 
 def define_unserved(b: _Builder, d: ModelData, ix: ModelIndex) -> None:
-    """u[s, t] >= 0, each task costing the unserved penalty."""
+    """u[s, t] >= 0, each task costing the unserved penalty (none when serving all)."""
     penalty = d.dataset.settings.unserved_penalty
-    ix.u = b.cols(np.full(d.S * d.H, penalty), 0.0, np.inf)
+    ix.u = b.cols(np.full(0 if ix.serve_all else d.S * d.H, penalty), 0.0, np.inf)
 
 
 def define_exit_weeks(b: _Builder, d: ModelData, ix: ModelIndex) -> None:
@@ -256,19 +274,41 @@ def define_shortfall_vars(b: _Builder, d: ModelData, ix: ModelIndex) -> None:
 # --- rules -----------------------------------------------------------------------------
 
 def define_balance(b: _Builder, d: ModelData, ix: ModelIndex) -> None:
-    """inc[s,t] + g[s,t] + u[s,t] = V_s for every stream and week (g = sum_v x[s,v,t])."""
-    first = b.rows(np.repeat(d.volume, d.H), np.repeat(d.volume, d.H), d.S * d.H)
-    b.entries(first + ix.g_s * d.H + ix.g_t, np.arange(ix.g.start, ix.g.stop), 1.0)
-    b.entries(first + ix.inc_s * d.H + ix.inc_t, np.arange(ix.inc.start, ix.inc.stop), 1.0)
-    b.entries(first + np.arange(d.S * d.H), np.arange(ix.u.start, ix.u.stop), 1.0)
+    """inc[s,t] + g[s,t] + u[s,t] = V_s for every stream and week (g = sum_v x[s,v,t]);
+    serving all, inc + g = V_s in weeks before the stream's stop week (g = V_s after)."""
+    if not ix.serve_all:
+        first = b.rows(np.repeat(d.volume, d.H), np.repeat(d.volume, d.H), d.S * d.H)
+        b.entries(first + ix.g_s * d.H + ix.g_t, np.arange(ix.g.start, ix.g.stop), 1.0)
+        b.entries(first + ix.inc_s * d.H + ix.inc_t, np.arange(ix.inc.start, ix.inc.stop),
+                  1.0)
+        b.entries(first + np.arange(d.S * d.H), np.arange(ix.u.start, ix.u.stop), 1.0)
+        return
+    stop = d.inc_weeks
+    rows = np.repeat(d.volume, stop)
+    first = b.rows(rows, rows, len(rows))
+    row_start = first + np.cumsum(stop) - stop  # row of (s, 0)
+    b.entries(row_start[ix.g_s] + ix.g_t, np.arange(ix.g.start, ix.g.stop), 1.0)
+    b.entries(row_start[ix.inc_s] + ix.inc_t, np.arange(ix.inc.start, ix.inc.stop), 1.0)
 
 
 def define_pooling(b: _Builder, d: ModelData, ix: ModelIndex) -> None:
     """sum over the class's streams g[s,t] = sum over its links x[l,t], per class and week
     from the class's first week with capacity: what the streams move, the offers do."""
     start = d.class_start
-    first = b.rows(0.0, 0.0, int((d.H - start).sum()))
+    # serving all, the streams' fixed moved work (V_s from U_s on) is the right-hand side
+    fixed = fixed_moved_work(d, ix)
+    has = d.stream_class >= 0
+    by_class = np.zeros((d.K, d.H))
+    np.add.at(by_class, d.stream_class[has], fixed[has])
+    weeks = np.arange(d.H)[None, :]
+    rhs = -by_class[weeks >= start[:, None]]  # (k, t >= start_k) in row order
+    first = b.rows(rhs, rhs, int((d.H - start).sum()))
     row_start = first + np.cumsum(d.H - start) - (d.H - start)  # row of (k, start_k)
+    # fixed work no alternative can take (no eligible offer, or before any has capacity)
+    # leaves no plan: one row that no solution keeps
+    stranded = float(fixed[~has].sum() + by_class[weeks < start[:, None]].sum())
+    if stranded > 0:
+        b.rows(stranded, stranded, 1)
     k_g = d.stream_class[ix.g_s]
     b.entries(row_start[k_g] + ix.g_t - start[k_g], np.arange(ix.g.start, ix.g.stop), 1.0)
     k_x = d.link_class[ix.x_link]
@@ -323,25 +363,29 @@ def define_cutover(b: _Builder, d: ModelData, ix: ModelIndex) -> None:
     stream's own four columns instead of every alternative's (far sparser, same rows):
     n(t-1) - n(t) <= step with n = inc + u, and V_s - n(0) <= step in week 0.
     With cutover_weeks = 1 the limit is V_s, which the balance already implies.
+    Serving all, n = inc, so rows after the stream's stop week U_s read 0 <= step and
+    are left out.
     """
     limited = np.flatnonzero(d.cutover >= 2)
     if len(limited) == 0:
         return
     H = d.H
     step = d.volume[limited] / d.cutover[limited]
-    t = np.tile(np.arange(H, dtype=np.int64), len(limited))
-    upper = np.repeat(step, H)
+    count = np.minimum(d.inc_weeks[limited] + 1, H) if ix.serve_all else np.full(
+        len(limited), H, dtype=np.int64)
+    item, t = _ragged(np.zeros(len(limited), dtype=np.int64), count)
+    upper = step[item]
     upper[t == 0] -= d.volume[limited]
-    first = b.rows(-np.inf, upper, len(limited) * H)
+    first = b.rows(-np.inf, upper, len(upper))
     row_of_stream = np.full(d.S, -1, dtype=np.int64)
-    row_of_stream[limited] = first + np.arange(len(limited)) * H
-    # u: -u(t) in row t, +u(t) in row t + 1
-    u_s = np.repeat(limited, H)
-    u_cols = ix.u.start + u_s * H + t
-    rows = row_of_stream[u_s] + t
-    b.entries(rows, u_cols, -1.0)
-    nxt = t + 1 < H
-    b.entries(rows[nxt] + 1, u_cols[nxt], 1.0)
+    row_of_stream[limited] = first + np.cumsum(count) - count
+    if not ix.serve_all:  # u: -u(t) in row t, +u(t) in row t + 1
+        u_s = limited[item]
+        u_cols = ix.u.start + u_s * H + t
+        rows = row_of_stream[u_s] + t
+        b.entries(rows, u_cols, -1.0)
+        nxt = t + 1 < H
+        b.entries(rows[nxt] + 1, u_cols[nxt], 1.0)
     # inc: the same
     keep = row_of_stream[ix.inc_s] >= 0
     inc_cols = np.arange(ix.inc.start, ix.inc.stop)[keep]
@@ -387,10 +431,32 @@ def define_exit_ramp(b: _Builder, d: ModelData, ix: ModelIndex) -> None:
     b.entries(first + k, ix.a.start + k, -1.0)
     more = ix.a_t + 1 < hi[ix.a_c]
     b.entries((first + k)[more], (r_cols.start + k + 1)[more], -1.0)
-    # Ucum[s, t] <= u[s, t + 1] + Ucum[s, t + 1] over the selected inc weeks of each stream
     inc_k = np.flatnonzero(sel)
     s_k, t_k = ix.inc_s[inc_k], ix.inc_t[inc_k]
     n = len(inc_k)
+    k = np.arange(n)
+    if not ix.serve_all:  # (serving all, u = 0 and so Ucum = 0)
+        uc = _later_unserved(b, d, ix, s_k, t_k)
+    # the cut itself
+    c_k = d.stream_contract[s_k]
+    step = d.volume[s_k] / d.cutover[s_k]
+    first = b.rows(-np.inf, 0.0, n)
+    rows = first + k
+    b.entries(rows, ix.inc.start + inc_k, 1.0)
+    b.entries(rows, r_cols.start + (ix.contract_a[c_k] - ix.a.start) + t_k - lo[c_k], -step)
+    if not ix.serve_all:
+        b.entries(rows, uc.start + k, -1.0)
+    to_horizon = hi[c_k] == H
+    last_a = ix.contract_a[c_k] + (hi[c_k] - lo[c_k]) - 1
+    b.entries(rows[to_horizon], last_a[to_horizon], -d.volume[s_k[to_horizon]])
+
+
+def _later_unserved(b: _Builder, d: ModelData, ix: ModelIndex, s_k: IntArray, t_k: IntArray
+                    ) -> slice:
+    """Ucum[s, t] <= u[s, t + 1] + Ucum[s, t + 1] over the selected inc weeks of each
+    stream (given in stream, then week order)."""
+    H = d.H
+    n = len(s_k)
     uc = b.cols(np.zeros(n), 0.0, np.inf)
     first = b.rows(-np.inf, 0.0, n)
     k = np.arange(n)
@@ -405,17 +471,7 @@ def define_exit_ramp(b: _Builder, d: ModelData, ix: ModelIndex) -> None:
     extra_s, extra_from = s_k[last], t_k[last] + 2
     item, week = _ragged(extra_from, np.full(len(extra_from), H, dtype=np.int64))
     b.entries((first + k[last])[item], ix.u.start + extra_s[item] * H + week, -1.0)
-    # the cut itself
-    c_k = d.stream_contract[s_k]
-    step = d.volume[s_k] / d.cutover[s_k]
-    first = b.rows(-np.inf, 0.0, n)
-    rows = first + k
-    b.entries(rows, ix.inc.start + inc_k, 1.0)
-    b.entries(rows, r_cols.start + (ix.contract_a[c_k] - ix.a.start) + t_k - lo[c_k], -step)
-    b.entries(rows, uc.start + k, -1.0)
-    to_horizon = hi[c_k] == H
-    last_a = ix.contract_a[c_k] + (hi[c_k] - lo[c_k]) - 1
-    b.entries(rows[to_horizon], last_a[to_horizon], -d.volume[s_k[to_horizon]])
+    return uc
 
 
 def define_contract_running(b: _Builder, d: ModelData, ix: ModelIndex) -> None:
@@ -485,10 +541,19 @@ RULES: tuple[Callable[[_Builder, ModelData, ModelIndex], None], ...] = (
 )
 
 
-def build_model(data: ModelData) -> Model:
-    """The full planning MILP of planning-model.md (cheapest-cost objective)."""
+def build_model(data: ModelData, complete_by: int | None = None) -> Model:
+    """The full planning MILP of planning-model.md (cheapest-cost objective).
+
+    ``complete_by``: only plans with no exited-vendor work from that week on and no
+    unserved task (fastest mode, a price-of-speed point). The same plans as the full
+    model with those columns fixed at zero, in a far smaller LP: the exited vendors'
+    columns stop at week W, there are no unserved columns, and a stream's moved work
+    from its stop week on is the constant V_s (its balance and cutover rows go too)."""
     b = _Builder()
     ix = ModelIndex()
+    if complete_by is not None:
+        data = replace(data, inc_weeks=np.minimum(data.inc_weeks, max(0, complete_by)))
+        ix.serve_all = True
     blocks: dict[str, slice] = {}
     for define in VARIABLES + RULES:
         first = b.m
@@ -571,7 +636,7 @@ def split_moved_work(model: Model, sol: FloatArray) -> FloatArray:
     """
     d, ix = model.data, model.index
     H = d.H
-    g = np.zeros((d.S, H))
+    g = fixed_moved_work(d, ix)
     g[ix.g_s, ix.g_t] = np.maximum(sol[ix.g], 0.0)
     xl = np.zeros((len(d.link_offer), H))
     xl[ix.x_link, ix.x_t] = np.maximum(sol[ix.x], 0.0)

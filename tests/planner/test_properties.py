@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 from planner.baseline import naive_plan
 from planner.domain import CapacityOffer, Contract, Dataset, Level, Mode, Settings, Stream, Vendor
-from planner.model.build import build_model
+from planner.model.build import Model, build_model
 from planner.model.data import build_data
 from planner.results import PlanResult, SolveStatus
 from planner.solve import lp_highs, solve
@@ -281,3 +281,56 @@ def test_full_exit_check_agrees_with_the_planning_model() -> None:
 
     each()
     assert answers == {True, False}
+
+
+def milp_optimum(model: Model, zero: np.ndarray | None = None) -> float | None:
+    """HiGHS's MILP optimum of ``model`` with the columns ``zero`` fixed at 0; None when
+    infeasible."""
+    h = lp_highs(model)
+    if zero is not None and len(zero):
+        h.changeColsBounds(len(zero), zero.astype(np.int32), np.zeros(len(zero)),
+                           np.zeros(len(zero)))
+    ints = np.flatnonzero(model.integer).astype(np.int32)
+    if len(ints):
+        h.changeColsIntegrality(len(ints), ints,
+                                np.array([highspy.HighsVarType.kInteger] * len(ints)))
+    h.setOptionValue("mip_rel_gap", 1e-9)
+    h.run()
+    status = h.getModelStatus()
+    if status == highspy.HighsModelStatus.kModelEmpty:  # no columns: feasible if rows allow 0
+        ok = np.all(model.row_lower <= 0.0) and np.all(model.row_upper >= 0.0)
+        return model.offset if ok else None
+    if status == highspy.HighsModelStatus.kInfeasible:
+        return None
+    assert status == highspy.HighsModelStatus.kOptimal, h.modelStatusToString(status)
+    return float(h.getInfo().objective_function_value)
+
+
+def test_the_model_built_to_complete_by_a_week_is_the_full_model_restricted() -> None:
+    """8. build_model(data, complete_by=W) (fastest mode and price-of-speed points) has
+    the optimum of the full model with the exited vendors' work from week W on and every
+    unserved task fixed at zero, in every week W, infeasible exactly when that is; both
+    cases occur."""
+    seen: set[bool] = set()
+
+    @PROFILE
+    @given(datasets())
+    def each(ds: Dataset) -> None:
+        data = build_data(ds)
+        full = build_model(data)
+        ix = full.index
+        u = np.arange(ix.u.start, ix.u.stop)
+        inc = np.arange(ix.inc.start, ix.inc.stop)
+        for week in range(data.H + 1):
+            zero = np.concatenate([u, inc[ix.inc_t >= week]])
+            expected = milp_optimum(full, zero)
+            got = milp_optimum(build_model(data, complete_by=week))
+            seen.add(expected is None)
+            if expected is None:
+                assert got is None, week
+            else:
+                assert got is not None and at_most(got, expected, 1e-7) and at_most(
+                    expected, got, 1e-7), (week, got, expected)
+
+    each()
+    assert seen == {True, False}
