@@ -24,6 +24,7 @@ from datetime import date
 
 import highspy
 import numpy as np
+import scipy.sparse as sp
 
 from planner.assemble import TASK_EPS, PlanArrays, SolveInfo, assemble, unserved_reason
 from planner.domain import Dataset, Mode
@@ -114,23 +115,86 @@ def _new_highs() -> highspy.Highs:
 def lp_highs(model: Model, cost: FloatArray | None = None) -> highspy.Highs:
     """A silent Highs holding ``model`` without integrality (the LP relaxation), with the
     model's cost, or ``cost`` and no offset."""
-    lp = highspy.HighsLp()
+    h = _new_highs()
+    h.passModel(_highs_lp(model, cost))
+    return h
+
+
+def _highs_lp(model: Model, cost: FloatArray | None = None,
+              scale: tuple[FloatArray, FloatArray] | None = None) -> highspy.HighsLp:
+    """``model`` as a HighsLp (see lp_highs), scaled by (row, column) factors if given:
+    row i times r_i, column j times c_j, so a column's value is x_j / c_j."""
     m = model.matrix
+    offset = model.offset if cost is None else 0.0
+    cost = model.cost if cost is None else cost
+    lower, upper = model.lower, model.upper
+    row_lower, row_upper = model.row_lower, model.row_upper
+    if scale is not None:
+        r, c = scale
+        m = (sp.diags(r) @ m @ sp.diags(c)).tocsc()
+        cost, lower, upper = cost * c, lower / c, upper / c
+        row_lower, row_upper = row_lower * r, row_upper * r
+    lp = highspy.HighsLp()
     lp.num_col_ = model.num_cols
     lp.num_row_ = model.num_rows
-    lp.col_cost_ = model.cost if cost is None else cost
-    lp.col_lower_ = model.lower
-    lp.col_upper_ = model.upper
-    lp.row_lower_ = model.row_lower
-    lp.row_upper_ = model.row_upper
-    lp.offset_ = model.offset if cost is None else 0.0
+    lp.col_cost_ = cost
+    lp.col_lower_ = lower
+    lp.col_upper_ = upper
+    lp.row_lower_ = row_lower
+    lp.row_upper_ = row_upper
+    lp.offset_ = offset
     lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
     lp.a_matrix_.start_ = m.indptr
     lp.a_matrix_.index_ = m.indices
     lp.a_matrix_.value_ = m.data
-    h = _new_highs()
-    h.passModel(lp)
-    return h
+    return lp
+
+
+def equilibration_scale(matrix: sp.spmatrix, cost: FloatArray
+                        ) -> tuple[FloatArray, FloatArray]:
+    """(row, column) scale factors: HiGHS's own equilibration (forced geometric-mean
+    scaling, six passes, factors rounded to powers of two, within 2^-20 .. 2^20; the
+    costs count when some nonzero cost is below 0.1; no scaling when every entry is in
+    [0.2, 5]), computed here once.
+
+    HiGHS re-scales its copy of the LP on every solve, and unscales and re-checks the
+    solution after it: tens of milliseconds on the M benchmark's LP, more than the few
+    hundred pivots of a warm re-solve. A Highs given the LP scaled like this, with its
+    own scaling off, pivots the same way without that cost. (Integrality would hold
+    for the scaled columns: the MILP runs on the unscaled LP, see unscaled_twin.)"""
+    a = sp.csc_matrix(matrix, copy=True)
+    a.data[np.abs(a.data) <= 1e-9] = 0.0  # what HiGHS drops as zero entries
+    a.eliminate_zeros()
+    n_row, n_col = a.shape
+    rows, cols = np.ones(n_row), np.ones(n_col)
+    if a.nnz == 0:
+        return rows, cols
+    value = np.abs(a.data)
+    if value.min() >= 0.2 and value.max() <= 5.0:
+        return rows, cols
+    col_of = np.repeat(np.arange(n_col), np.diff(a.indptr))
+    row_of = a.indices
+    lo, hi, big = 2.0 ** -20, 2.0 ** 20, 1e200
+    size = np.abs(cost)
+    nonzero_cost = size > 0
+    with_cost = bool(nonzero_cost.any() and size[nonzero_cost].min() < 0.1)
+    for _ in range(6):
+        col_min, col_max = np.full(n_col, big), np.full(n_col, 1 / big)
+        if with_cost:
+            col_min[nonzero_cost] = size[nonzero_cost]
+            col_max[nonzero_cost] = size[nonzero_cost]
+        scaled = value * rows[row_of]
+        np.minimum.at(col_min, col_of, scaled)
+        np.maximum.at(col_max, col_of, scaled)
+        cols = np.clip(1 / np.sqrt(col_min * col_max), lo, hi)
+        row_min, row_max = np.full(n_row, big), np.full(n_row, 1 / big)
+        scaled = value * cols[col_of]
+        np.minimum.at(row_min, row_of, scaled)
+        np.maximum.at(row_max, row_of, scaled)
+        rows = np.clip(1 / np.sqrt(row_min * row_max), lo, hi)
+    cols = 2.0 ** np.floor(np.log2(cols) + 0.5)
+    rows = 2.0 ** np.floor(np.log2(rows) + 0.5)
+    return rows, cols
 
 
 class SolveCancelled(Exception):
@@ -149,16 +213,21 @@ class _Solver:
     """One HiGHS instance over a Model, re-solved warm as bounds change."""
 
     def __init__(self, model: Model, cancel: CancelToken, deadline_at: float | None,
-                 cost: FloatArray | None = None, lp: highspy.HighsLp | None = None) -> None:
-        """``lp``: the LP to hold instead of ``model`` with ``cost`` (a twin's)."""
+                 cost: FloatArray | None = None, lp: highspy.HighsLp | None = None,
+                 scale: tuple[FloatArray, FloatArray] | None = None,
+                 prescaled: bool = True) -> None:
+        """``lp``: the LP to hold instead of ``model`` with ``cost`` (a twin's, scaled by
+        ``scale``)."""
         self.model = model
         self.cancel = cancel
         self.deadline_at = deadline_at
-        if lp is None:
-            h = lp_highs(model, cost)
-        else:
-            h = _new_highs()
-            h.passModel(lp)
+        if scale is None:
+            scale = equilibration_scale(model.matrix, model.cost if cost is None else cost)
+        self.row_scale, self.col_scale = scale
+        h = _new_highs()
+        h.passModel(_highs_lp(model, cost, scale) if lp is None else lp)
+        if prescaled:  # scaled already (equilibration_scale)
+            h.setOptionValue("simplex_scale_strategy", 0)
         h.HandleUserInterrupt = True
         # LP phases re-solve warm after bound changes; HiGHS's presolve would discard the
         # basis each time and, on these models, costs more than it saves.
@@ -176,9 +245,38 @@ class _Solver:
     def twin(self) -> _Solver:
         """A second solver holding this one's LP as it is now (bounds, capacity, costs),
         to solve a sibling node on the other core."""
-        other = _Solver(self.model, self.cancel, self.deadline_at, lp=self.h.getLp())
+        other = _Solver(self.model, self.cancel, self.deadline_at, lp=self.h.getLp(),
+                        scale=(self.row_scale, self.col_scale))
         other.capacity = self.capacity.copy()
         other.parallel_search = False
+        return other
+
+    def unscaled_twin(self) -> _Solver:
+        """A solver holding this one's LP as it is now, unscaled and scaled by HiGHS
+        itself: for HiGHS's MILP, whose integrality must hold for the model's columns."""
+        lp = self.h.getLp()
+        r, c = self.row_scale, self.col_scale
+        shape = (lp.num_row_, lp.num_col_)
+        parts = (np.asarray(lp.a_matrix_.value_), np.asarray(lp.a_matrix_.index_),
+                 np.asarray(lp.a_matrix_.start_))
+        if lp.a_matrix_.format_ == highspy.MatrixFormat.kRowwise:
+            a = sp.csr_matrix(parts, shape=shape).tocsc()
+        else:
+            a = sp.csc_matrix(parts, shape=shape)
+        a = (sp.diags(1 / r) @ a @ sp.diags(1 / c)).tocsc()
+        lp.col_cost_ = np.asarray(lp.col_cost_) / c
+        lp.col_lower_ = np.asarray(lp.col_lower_) * c
+        lp.col_upper_ = np.asarray(lp.col_upper_) * c
+        lp.row_lower_ = np.asarray(lp.row_lower_) / r
+        lp.row_upper_ = np.asarray(lp.row_upper_) / r
+        lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
+        lp.a_matrix_.start_ = a.indptr
+        lp.a_matrix_.index_ = a.indices
+        lp.a_matrix_.value_ = a.data
+        ones = (np.ones(shape[0]), np.ones(shape[1]))
+        other = _Solver(self.model, self.cancel, self.deadline_at, lp=lp, scale=ones,
+                        prescaled=False)
+        other.capacity = self.capacity.copy()
         return other
 
     def set_capacity(self, capacity: FloatArray) -> None:
@@ -189,17 +287,34 @@ class _Solver:
             for o, t in zip(o_idx.tolist(), t_idx.tolist(), strict=True):
                 row = rows.start + o * d.H + t
                 z = int(ix.vendor_z[d.offer_vendor[o]])
+                scaled = float(capacity[o, t]) * self.row_scale[row]
                 if z >= 0:
-                    self.h.changeCoeff(row, z, -float(capacity[o, t]))
+                    self.h.changeCoeff(row, z, -scaled * self.col_scale[z])
                 else:
-                    self.h.changeRowBounds(row, -highspy.kHighsInf, float(capacity[o, t]))
+                    self.h.changeRowBounds(row, -highspy.kHighsInf, scaled)
         self.capacity = capacity.copy()
 
     def set_bounds(self, cols: np.ndarray, lower: FloatArray, upper: FloatArray) -> None:
         if len(cols):
+            c = self.col_scale[cols]
             self.h.changeColsBounds(len(cols), cols.astype(np.int32),
-                                    np.asarray(lower, dtype=np.float64),
-                                    np.asarray(upper, dtype=np.float64))
+                                    np.asarray(lower, dtype=np.float64) / c,
+                                    np.asarray(upper, dtype=np.float64) / c)
+
+    def set_row_bounds(self, rows: np.ndarray, lower: FloatArray, upper: FloatArray) -> None:
+        if len(rows):
+            r = self.row_scale[rows]
+            self.h.changeRowsBounds(len(rows), rows.astype(np.int32),
+                                    np.asarray(lower, dtype=np.float64) * r,
+                                    np.asarray(upper, dtype=np.float64) * r)
+
+    def scaled(self, values: FloatArray) -> FloatArray:
+        """Column values as the Highs holds them."""
+        return values / self.col_scale
+
+    def unscaled(self, values: FloatArray) -> FloatArray:
+        """Column values of the model from the Highs's."""
+        return values * self.col_scale
 
     def set_integer(self, integer: bool) -> None:
         if len(self.int_cols) == 0:
@@ -226,7 +341,7 @@ class _Solver:
         has_solution = info.primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible
         if not has_solution:
             return status, None
-        return status, np.asarray(h.getSolution().col_value, dtype=np.float64)
+        return status, self.unscaled(np.asarray(h.getSolution().col_value, dtype=np.float64))
 
     def objective(self) -> float:
         return float(self.h.getInfo().objective_function_value)
@@ -376,7 +491,8 @@ class _Node:
 
 def _exit_week_search(solver: _Solver, root: _Node, gap: float, progress: ProgressFn,
                       first_plan: bool = False, strong: int = 4
-                      ) -> tuple[FloatArray | None, float, float, bool]:
+                      ) -> tuple[FloatArray | None, float, float, bool,
+                                 highspy.HighsBasis | None]:
     """Best-first branch and bound on warm LPs over exit weeks and engagements.
 
     Only a few binaries are fractional in the LP (contracts with a commitment that
@@ -389,14 +505,15 @@ def _exit_week_search(solver: _Solver, root: _Node, gap: float, progress: Progre
     plans) and otherwise takes the open node with the least bound (that proves them).
 
     Before branching, two LPs with every binary rounded (two ways) often give a plan
-    within the gap. Returns (plan, cost, proven bound, proven). With ``first_plan`` it
-    stops once the first plunge has ended with a plan (the quick plan, with its proven
-    gap); it gives up unproven after ``_TREE_MAX_LPS`` LPs, and the caller then falls
-    back to HiGHS's MILP.
+    within the gap. Returns (plan, cost, proven bound, proven, the plan's LP basis).
+    With ``first_plan`` it stops once the first plunge has ended with a plan (the quick
+    plan, with its proven gap); it gives up unproven after ``_TREE_MAX_LPS`` LPs, and the
+    caller then falls back to HiGHS's MILP.
     """
     model, ints = solver.model, solver.int_cols
     best: FloatArray | None = None
     best_obj = np.inf
+    best_basis: highspy.HighsBasis | None = None
     groups = _BranchGroups(model, ints)
     heap: list[_Node] = [root]
     plunge: _Node | None = None  # the better child of the last node branched
@@ -433,7 +550,7 @@ def _exit_week_search(solver: _Solver, root: _Node, gap: float, progress: Progre
                  ) -> list[_Node | None]:
         """Solve both children from their parent's basis, the second on the twin when
         there is one; None for an infeasible child."""
-        nonlocal lps, best, best_obj, order
+        nonlocal lps, best, best_obj, best_basis, order
         tags = [order - 1 - i for i in range(len(pair))]
         if pool is not None and twin is not None and len(pair) == 2:
             # the HiGHS that holds the parent's basis solves the first child
@@ -456,7 +573,7 @@ def _exit_week_search(solver: _Solver, root: _Node, gap: float, progress: Progre
             if np.all(np.minimum(vals, 1.0 - vals) <= _INT_TOL):  # a plan
                 cost = float(model.cost @ sol + model.offset)
                 if cost < best_obj:
-                    best, best_obj = sol, cost
+                    best, best_obj, best_basis = sol, cost, basis
             kids.append(_Node(max(node.bound, obj), order - 1 - len(kids), lower, upper, sol,
                               basis))
         order -= len(pair)
@@ -470,6 +587,7 @@ def _exit_week_search(solver: _Solver, root: _Node, gap: float, progress: Progre
         vals = root.solution[ints]
         if np.all(np.minimum(vals, 1.0 - vals) <= _INT_TOL):  # the LP's plan is integral
             best, best_obj = root.solution, float(model.cost @ root.solution + model.offset)
+            best_basis = root.basis
         else:  # two LPs with every binary rounded: often a plan within the gap at once
             fixed = groups.roundings(root.solution, ints)
             if np.array_equal(fixed[0], fixed[1]):
@@ -538,7 +656,7 @@ def _exit_week_search(solver: _Solver, root: _Node, gap: float, progress: Progre
         solver.set_bounds(ints, model.lower[ints], model.upper[ints])
         if pool is not None:
             pool.shutdown()
-    return best, best_obj, global_bound(), proven()
+    return best, best_obj, global_bound(), proven(), best_basis
 
 
 def _minimise_cost(solver: _Solver, gap: float, progress: ProgressFn,
@@ -560,14 +678,18 @@ def _minimise_cost(solver: _Solver, gap: float, progress: ProgressFn,
     lower_bound = solver.objective()
     solver.root_basis = solver.h.getBasis()
     if len(solver.int_cols) == 0:
+        relaxed = _polish(solver, relaxed, solver.root_basis)
         return _Outcome(relaxed, SolveStatus.OPTIMAL, lower_bound, lower_bound)
 
     progress(SolveProgress(0.5, "Choosing exit weeks and vendors (branch and bound)"))
     ints = solver.int_cols
     root = _Node(lower_bound, 0, model.lower[ints].copy(), model.upper[ints].copy(), relaxed,
                  solver.root_basis)
-    best, best_obj, tree_bound, proven = _exit_week_search(solver, root, gap, progress,
-                                                           first_plan=not prove)
+    best, best_obj, tree_bound, proven, best_basis = _exit_week_search(
+        solver, root, gap, progress, first_plan=not prove)
+    if best is not None:
+        best = _polish(solver, best, best_basis or solver.root_basis)
+        best_obj = float(model.cost @ best + model.offset)
     bound = max(lower_bound, min(tree_bound, best_obj))
     if best is not None and proven:
         return _Outcome(best, SolveStatus.OPTIMAL, bound, lower_bound)
@@ -580,6 +702,7 @@ def _minimise_cost(solver: _Solver, gap: float, progress: ProgressFn,
         return _Outcome(best, SolveStatus.FEASIBLE, bound, lower_bound)
 
     progress(SolveProgress(0.7, "Proving optimality (branch and bound)"))
+    solver = solver.unscaled_twin()
     solver.set_integer(True)
     solver.h.setOptionValue("presolve", "on")
     for name, value in _MIP_OPTIONS.items():
@@ -659,6 +782,28 @@ _MIP_OPTIONS: dict[str, bool | float] = {
 }
 
 
+def _polish(solver: _Solver, plan: FloatArray, basis: highspy.HighsBasis | None
+            ) -> FloatArray:
+    """The plan's own LP (its binaries fixed) solved again by a HiGHS that scales the LP
+    itself and so re-checks the solution unscaled, from the plan's basis.
+
+    The search's LPs are pre-scaled and skip that check (equilibration_scale): their
+    solutions can miss a tie-break worth less than HiGHS's tolerance in scaled terms
+    (an earlier completion among equally cheap plans) or break a row by a tolerance
+    times its scale factor. The plan's cost changes by no more than that. Returns
+    ``plan`` unchanged when the re-solve stops (cancel or time limit)."""
+    ints = solver.int_cols
+    twin = solver.unscaled_twin()
+    fixed = np.round(plan[ints])
+    twin.set_bounds(ints, fixed, fixed)
+    if basis is not None:
+        twin.h.setBasis(basis)
+    status, polished = twin.run()
+    if polished is None or status != _HS.kOptimal:
+        return plan
+    return polished
+
+
 def _past(deadline_at: float | None) -> bool:
     return deadline_at is not None and time.perf_counter() >= deadline_at
 
@@ -735,8 +880,7 @@ class _ExitFlow:
         rows = self._demand_rows
         if rows.stop > rows.start:
             flat = demand.reshape(-1)
-            self.solver.h.changeRowsBounds(len(flat), np.arange(rows.start, rows.stop,
-                                                                dtype=np.int32), flat, flat)
+            self.solver.set_row_bounds(np.arange(rows.start, rows.stop), flat, flat)
         _checked_run(self.solver, "full-exit")
         return left + self.solver.objective() <= self.tolerance
 

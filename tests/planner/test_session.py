@@ -161,7 +161,7 @@ def test_a_better_plan_proven_by_the_milp_fallback_is_read_back(
         solver.set_bounds(ints, solver.model.lower[ints], solver.model.upper[ints])
         cost = float(solver.model.cost @ sol + solver.model.offset)
         starts.append(cost)
-        return sol, cost, root.bound, False
+        return sol, cost, root.bound, False, None
 
     monkeypatch.setattr(solve_module, "_exit_week_search", give_up)
     ds = setup_fee_trap()
