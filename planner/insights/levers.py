@@ -279,7 +279,7 @@ def find_levers(
         return empty
     try:
         report(SolveProgress(0.3, "Levers: reading the optimiser's duals"))
-        model = session.model
+        model = model_of(dataset, deadline)  # with the balance rows whose duals it reads
         d = model.data
         lp = Relaxation(model, "cost", cancel)
         lp.fix_to_plan(cheapest)

@@ -113,7 +113,9 @@ class Relaxation:
 
 
 def model_of(dataset: Dataset, deadline: date | None) -> Model:
-    return build_model(build_data(dataset, deadline))
+    """The planning model with a balance row per stream and week (the insights read its
+    duals)."""
+    return build_model(build_data(dataset, deadline), stream_balance=True)
 
 
 def placement_tolerance(d: ModelData) -> float:

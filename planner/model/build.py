@@ -13,7 +13,9 @@ Variables
   plan: it is split back per stream afterwards (:func:`split_moved_work`). On the M
   benchmark this is 15k columns instead of 114k, with the same optimum.
 - ``g[s, t]``   tasks of stream s moved to alternatives in week t (from the first week
-  any offer of its class has capacity).
+  any offer of its class has capacity). Only in the model the insights read balance
+  duals of (``stream_balance``); the optimiser's model writes g as V_s - inc - u (most
+  g are positive, so basic: without them the LP takes half the simplex pivots).
 - ``inc[s, t]`` tasks the exited vendor does for stream s, only for t < U_s (contract end,
   exit_by, exit deadline).
 - ``u[s, t]``   unserved tasks.
@@ -77,6 +79,9 @@ class ModelIndex:
     # built to serve every task (build_model(..., serve_all=True)): no u columns, and a
     # stream's moved work is V_s (a constant, no column) from its stop week U_s on
     serve_all: bool = False
+    # one moved-work column g and one balance row per stream and week (what the insights
+    # read duals of); False: g = V - inc - u is no column (the model the optimiser solves)
+    stream_balance: bool = True
 
 
 @dataclass
@@ -195,7 +200,11 @@ def define_alternative_work(b: _Builder, d: ModelData, ix: ModelIndex) -> None:
 
 def define_moved_work(b: _Builder, d: ModelData, ix: ModelIndex) -> None:
     """g[s, t] >= 0: a stream's work on alternatives, once its class has any capacity
-    (serving all: only before its stop week, after which it is V_s)."""
+    (serving all: only before its stop week, after which it is V_s). Without stream
+    balance rows, g is V_s - inc - u, no column (see define_balance)."""
+    if not ix.stream_balance:
+        ix.g = b.cols(np.zeros(0), 0.0, 0.0)
+        return
     has = np.flatnonzero(d.stream_class >= 0)
     start = d.class_start[d.stream_class[has]]
     stop = np.maximum(start, _g_stop(d, ix)[has])
@@ -210,6 +219,30 @@ def _g_stop(d: ModelData, ix: ModelIndex) -> IntArray:
     return d.inc_weeks.copy() if ix.serve_all else np.full(d.S, d.H, dtype=np.int64)
 
 
+def can_move(d: ModelData) -> np.ndarray:
+    """(S, H) whether the stream's work can go to alternatives in the week: some offer
+    of its class has capacity by then."""
+    start = np.full(d.S, d.H, dtype=np.int64)
+    has = d.stream_class >= 0
+    start[has] = d.class_start[d.stream_class[has]]
+    return np.arange(d.H)[None, :] >= start[:, None]
+
+
+def moved_work(model: Model, sol: FloatArray) -> FloatArray:
+    """(S, H) each stream's work on alternatives in a solution."""
+    d, ix = model.data, model.index
+    if ix.stream_balance:
+        g = fixed_moved_work(d, ix)
+        g[ix.g_s, ix.g_t] = sol[ix.g]
+    else:
+        kept = np.zeros((d.S, d.H))
+        kept[ix.inc_s, ix.inc_t] = sol[ix.inc]
+        if not ix.serve_all:
+            kept += sol[ix.u].reshape(d.S, d.H)
+        g = np.where(can_move(d), d.volume[:, None] - kept, 0.0)
+    return np.maximum(g, 0.0)
+
+
 def fixed_moved_work(d: ModelData, ix: ModelIndex) -> FloatArray:
     """(S, H) moved work that is no column: V_s from U_s on in a serve-all model."""
     if not ix.serve_all:
@@ -221,13 +254,30 @@ def define_exited_vendor_work(b: _Builder, d: ModelData, ix: ModelIndex) -> None
     """inc[s, t] >= 0 while the contract runs and no exit_by/deadline forbids it."""
     ix.inc_s, ix.inc_t = _ragged(np.zeros(d.S, dtype=np.int64), d.inc_weeks)
     tie_break = EPS_LATE_TASK * (ix.inc_t + 1) / d.H
-    ix.inc = b.cols(d.stream_price[ix.inc_s] + tie_break, 0.0, np.inf)
+    lower, upper = 0.0, np.inf
+    if ix.serve_all and not ix.stream_balance:
+        # the balance is a bound: inc <= V_s, and inc = V_s where nothing can move
+        upper = d.volume[ix.inc_s]
+        lower = np.where(can_move(d)[ix.inc_s, ix.inc_t], 0.0, upper)
+    ix.inc = b.cols(d.stream_price[ix.inc_s] + tie_break, lower, upper)
 
 
 def define_unserved(b: _Builder, d: ModelData, ix: ModelIndex) -> None:
     """u[s, t] >= 0, each task costing the unserved penalty (none when serving all)."""
     penalty = d.dataset.settings.unserved_penalty
-    ix.u = b.cols(np.full(0 if ix.serve_all else d.S * d.H, penalty), 0.0, np.inf)
+    if ix.serve_all:
+        ix.u = b.cols(np.zeros(0), 0.0, 0.0)
+        return
+    lower, upper = np.zeros(d.S * d.H), np.full(d.S * d.H, np.inf)
+    if not ix.stream_balance:
+        # weeks with no exited-vendor work have no balance row: u <= V_s, and u = V_s
+        # where nothing can move either
+        idle = (np.arange(d.H)[None, :] >= d.inc_weeks[:, None]).reshape(-1)
+        vol = np.repeat(d.volume, d.H)
+        upper[idle] = vol[idle]
+        stuck = idle & ~can_move(d).reshape(-1)
+        lower[stuck] = vol[stuck]
+    ix.u = b.cols(np.full(d.S * d.H, penalty), lower, upper)
 
 
 def define_exit_weeks(b: _Builder, d: ModelData, ix: ModelIndex) -> None:
@@ -275,7 +325,22 @@ def define_shortfall_vars(b: _Builder, d: ModelData, ix: ModelIndex) -> None:
 
 def define_balance(b: _Builder, d: ModelData, ix: ModelIndex) -> None:
     """inc[s,t] + g[s,t] + u[s,t] = V_s for every stream and week (g = sum_v x[s,v,t]);
-    serving all, inc + g = V_s in weeks before the stream's stop week (g = V_s after)."""
+    serving all, inc + g = V_s in weeks before the stream's stop week (g = V_s after).
+
+    Without stream balance rows g = V_s - inc - u is no column: g >= 0 is
+    inc + u <= V_s (= V_s where nothing can move), a row only where inc exists (else a
+    bound on u, see define_unserved; serving all, a bound on inc). Most g are positive,
+    and so basic: the LP without them takes half the simplex pivots."""
+    if not ix.stream_balance:
+        if ix.serve_all:
+            return
+        n = ix.inc.stop - ix.inc.start
+        vol = d.volume[ix.inc_s]
+        lower = np.where(can_move(d)[ix.inc_s, ix.inc_t], -np.inf, vol)
+        first = b.rows(lower, vol, n)
+        b.entries(first + np.arange(n), np.arange(ix.inc.start, ix.inc.stop), 1.0)
+        b.entries(first + np.arange(n), ix.u.start + ix.inc_s * d.H + ix.inc_t, 1.0)
+        return
     if not ix.serve_all:
         first = b.rows(np.repeat(d.volume, d.H), np.repeat(d.volume, d.H), d.S * d.H)
         b.entries(first + ix.g_s * d.H + ix.g_t, np.arange(ix.g.start, ix.g.stop), 1.0)
@@ -293,7 +358,11 @@ def define_balance(b: _Builder, d: ModelData, ix: ModelIndex) -> None:
 
 def define_pooling(b: _Builder, d: ModelData, ix: ModelIndex) -> None:
     """sum over the class's streams g[s,t] = sum over its links x[l,t], per class and week
-    from the class's first week with capacity: what the streams move, the offers do."""
+    from the class's first week with capacity: what the streams move, the offers do.
+    Without stream balance rows: sum x + sum over the streams (inc + u) = sum V_s."""
+    if not ix.stream_balance:
+        _pool_lean(b, d, ix)
+        return
     start = d.class_start
     # serving all, the streams' fixed moved work (V_s from U_s on) is the right-hand side
     fixed = fixed_moved_work(d, ix)
@@ -313,6 +382,32 @@ def define_pooling(b: _Builder, d: ModelData, ix: ModelIndex) -> None:
     b.entries(row_start[k_g] + ix.g_t - start[k_g], np.arange(ix.g.start, ix.g.stop), 1.0)
     k_x = d.link_class[ix.x_link]
     b.entries(row_start[k_x] + ix.x_t - start[k_x], np.arange(ix.x.start, ix.x.stop), -1.0)
+
+
+def _pool_lean(b: _Builder, d: ModelData, ix: ModelIndex) -> None:
+    start = d.class_start
+    has = d.stream_class >= 0
+    volume = np.zeros(d.K)
+    np.add.at(volume, d.stream_class[has], d.volume[has])
+    rhs = np.repeat(volume, d.H - start)
+    first = b.rows(rhs, rhs, len(rhs))
+    row_start = first + np.cumsum(d.H - start) - (d.H - start)  # row of (k, start_k)
+    if ix.serve_all:
+        # work that must move before any alternative can take it leaves no plan
+        stuck = ((np.arange(d.H)[None, :] >= d.inc_weeks[:, None]) & ~can_move(d))
+        if stuck.any():
+            b.rows(1.0, 1.0, 1)
+    k_x = d.link_class[ix.x_link]
+    b.entries(row_start[k_x] + ix.x_t - start[k_x], np.arange(ix.x.start, ix.x.stop), 1.0)
+    movable = can_move(d)
+    keep = movable[ix.inc_s, ix.inc_t]
+    k_i = d.stream_class[ix.inc_s[keep]]
+    b.entries(row_start[k_i] + ix.inc_t[keep] - start[k_i],
+              np.arange(ix.inc.start, ix.inc.stop)[keep], 1.0)
+    if not ix.serve_all:
+        s_u, t_u = np.nonzero(movable)
+        k_u = d.stream_class[s_u]
+        b.entries(row_start[k_u] + t_u - start[k_u], ix.u.start + s_u * d.H + t_u, 1.0)
 
 
 def define_capacity(b: _Builder, d: ModelData, ix: ModelIndex) -> None:
@@ -541,16 +636,21 @@ RULES: tuple[Callable[[_Builder, ModelData, ModelIndex], None], ...] = (
 )
 
 
-def build_model(data: ModelData, complete_by: int | None = None) -> Model:
+def build_model(data: ModelData, complete_by: int | None = None,
+                stream_balance: bool = False) -> Model:
     """The full planning MILP of planning-model.md (cheapest-cost objective).
 
     ``complete_by``: only plans with no exited-vendor work from that week on and no
     unserved task (fastest mode, a price-of-speed point). The same plans as the full
     model with those columns fixed at zero, in a far smaller LP: the exited vendors'
     columns stop at week W, there are no unserved columns, and a stream's moved work
-    from its stop week on is the constant V_s (its balance and cutover rows go too)."""
+    from its stop week on is the constant V_s (its balance and cutover rows go too).
+
+    ``stream_balance``: keep a moved-work column and a balance row per stream and week,
+    for the insights that read the balance duals (what one more task would cost); the
+    optimiser solves the model without them (define_balance)."""
     b = _Builder()
-    ix = ModelIndex()
+    ix = ModelIndex(stream_balance=stream_balance)
     if complete_by is not None:
         data = replace(data, inc_weeks=np.minimum(data.inc_weeks, max(0, complete_by)))
         ix.serve_all = True
@@ -636,8 +736,7 @@ def split_moved_work(model: Model, sol: FloatArray) -> FloatArray:
     """
     d, ix = model.data, model.index
     H = d.H
-    g = fixed_moved_work(d, ix)
-    g[ix.g_s, ix.g_t] = np.maximum(sol[ix.g], 0.0)
+    g = moved_work(model, sol)
     xl = np.zeros((len(d.link_offer), H))
     xl[ix.x_link, ix.x_t] = np.maximum(sol[ix.x], 0.0)
     pair_of = {(int(s), int(o)): p for p, (s, o) in

@@ -41,7 +41,7 @@ def test_streams_with_the_same_eligible_offers_share_a_class() -> None:
 
 def test_the_split_keeps_each_stream_total_and_each_offer_total() -> None:
     ds = two_streams_two_vendors()
-    model = build_model(build_data(ds))
+    model = build_model(build_data(ds), stream_balance=True)  # g columns to set
     d, ix = model.data, model.index
     sol = np.zeros(model.num_cols)
     # week 3: S1 moves 100, S2 moves 60 (160 in class 0): Turing 120, Surge 40

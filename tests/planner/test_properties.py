@@ -317,7 +317,7 @@ def test_the_model_built_to_complete_by_a_week_is_the_full_model_restricted() ->
     @given(datasets())
     def each(ds: Dataset) -> None:
         data = build_data(ds)
-        full = build_model(data)
+        full = build_model(data, stream_balance=True)  # every rule a row: fix and compare
         ix = full.index
         u = np.arange(ix.u.start, ix.u.stop)
         inc = np.arange(ix.inc.start, ix.inc.stop)
@@ -334,3 +334,27 @@ def test_the_model_built_to_complete_by_a_week_is_the_full_model_restricted() ->
 
     each()
     assert seen == {True, False}
+
+
+def test_the_model_without_stream_balance_rows_has_the_same_optimum() -> None:
+    """9. The model the optimiser solves (moved work g = V - inc - u, no column, see
+    define_balance) and the one with a moved-work column and balance row per stream and
+    week (what the insights read duals of) have the same optimum, with and without a
+    completion week."""
+    weeks_checked = 0
+
+    @PROFILE
+    @given(datasets())
+    def each(ds: Dataset) -> None:
+        nonlocal weeks_checked
+        data = build_data(ds)
+        for week in (None, data.H // 2, data.H):
+            lean = milp_optimum(build_model(data, complete_by=week))
+            rows = milp_optimum(build_model(data, complete_by=week, stream_balance=True))
+            assert (lean is None) == (rows is None), week
+            if lean is not None and rows is not None:
+                assert at_most(lean, rows, 1e-7) and at_most(rows, lean, 1e-7), (week, lean, rows)
+                weeks_checked += 1
+
+    each()
+    assert weeks_checked > 40
