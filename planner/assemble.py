@@ -73,6 +73,38 @@ def unserved_reason(d: ModelData, s: int, t: int, pair_count: IntArray) -> str:
     return "capacity shared with other streams or share cap"
 
 
+def plan_costs(d: ModelData, arrays: PlanArrays) -> tuple[int, CostBreakdown]:
+    """(completion week, costs) of a plan: what :func:`assemble` reports, without its
+    tables (for many re-plans that need only these, such as ramp-risk runs)."""
+    arr = arrays.cleaned()
+    return completion_week(arr.inc), _costs(d, arr)[0]
+
+
+def _costs(d: ModelData, arr: PlanArrays) -> tuple[CostBreakdown, tuple[np.ndarray, ...]]:
+    """The costs of planning-model.md (Cost), and the per-contract parts behind them."""
+    inc_cost = arr.inc * d.stream_price[:, None]
+    x_cost = arr.x * d.offer_price[d.pair_offer][:, None]
+    engaged = engaged_vendors(d, arr.x)
+    spend = np.zeros(d.C)
+    np.add.at(spend, d.stream_contract, inc_cost.sum(axis=1))
+    early = np.array([arr.exit_week[i] < t.L for i, t in enumerate(d.terms)], dtype=bool)
+    fees = np.array([t.contract.termination_fee for t in d.terms]) * early
+    due = np.array([t.due(int(arr.exit_week[i])) for i, t in enumerate(d.terms)])
+    shortfall = np.maximum(0.0, due - spend)
+    penalty = d.dataset.settings.unserved_penalty
+    costs = CostBreakdown(
+        run=float(inc_cost.sum() + x_cost.sum()),
+        run_exited=float(inc_cost.sum()),
+        run_alternatives=float(x_cost.sum()),
+        setup_fees=float(d.setup_fee[engaged].sum()),
+        termination_fees=float(fees.sum()),
+        commitment_shortfall=float(shortfall.sum()),
+        unserved_penalty=float(penalty * arr.unserved.sum()),
+        unserved_tasks=float(arr.unserved.sum()),
+    )
+    return costs, (inc_cost, x_cost, engaged, spend, early, fees, due, shortfall)
+
+
 def assemble(d: ModelData, arrays: PlanArrays, info: SolveInfo) -> PlanResult:
     ds = d.dataset
     st = ds.settings
@@ -85,27 +117,8 @@ def assemble(d: ModelData, arrays: PlanArrays, info: SolveInfo) -> PlanResult:
     skills = [s.skill for s in ds.streams]
     contract_ids = [c.contract_id for c in ds.contracts]
 
-    # --- costs (planning-model.md, Cost) ---
-    inc_cost = arr.inc * d.stream_price[:, None]
-    x_cost = arr.x * d.offer_price[d.pair_offer][:, None]
-    engaged = engaged_vendors(d, arr.x)
-    spend = np.zeros(d.C)
-    np.add.at(spend, contract_of, inc_cost.sum(axis=1))
-    early = np.array([arr.exit_week[i] < t.L for i, t in enumerate(d.terms)], dtype=bool)
-    fees = np.array([t.contract.termination_fee for t in d.terms]) * early
-    due = np.array([t.due(int(arr.exit_week[i])) for i, t in enumerate(d.terms)])
-    shortfall = np.maximum(0.0, due - spend)
-    penalty = st.unserved_penalty
-    costs = CostBreakdown(
-        run=float(inc_cost.sum() + x_cost.sum()),
-        run_exited=float(inc_cost.sum()),
-        run_alternatives=float(x_cost.sum()),
-        setup_fees=float(d.setup_fee[engaged].sum()),
-        termination_fees=float(fees.sum()),
-        commitment_shortfall=float(shortfall.sum()),
-        unserved_penalty=float(penalty * arr.unserved.sum()),
-        unserved_tasks=float(arr.unserved.sum()),
-    )
+    costs, parts = _costs(d, arr)
+    inc_cost, x_cost, engaged, spend, early, fees, due, shortfall = parts
 
     # --- allocation ---
     si, ti = np.nonzero(arr.inc)
@@ -216,7 +229,7 @@ def assemble(d: ModelData, arrays: PlanArrays, info: SolveInfo) -> PlanResult:
         "week_start": week_starts,
         "run_exited": inc_cost.sum(axis=0),
         "run_alternatives": x_cost.sum(axis=0),
-        "unserved_penalty": penalty * arr.unserved.sum(axis=0),
+        "unserved_penalty": st.unserved_penalty * arr.unserved.sum(axis=0),
         "one_off": one_off,
     })
     weekly["total"] = weekly[["run_exited", "run_alternatives", "unserved_penalty",

@@ -26,7 +26,14 @@ import highspy
 import numpy as np
 import scipy.sparse as sp
 
-from planner.assemble import TASK_EPS, PlanArrays, SolveInfo, assemble, unserved_reason
+from planner.assemble import (
+    TASK_EPS,
+    PlanArrays,
+    SolveInfo,
+    assemble,
+    plan_costs,
+    unserved_reason,
+)
 from planner.domain import Dataset, Mode
 from planner.model.build import (
     Model,
@@ -37,7 +44,7 @@ from planner.model.build import (
     split_moved_work,
 )
 from planner.model.data import FloatArray, ModelData, build_data
-from planner.results import PlanResult, Shortage, SolveStatus
+from planner.results import CostBreakdown, PlanResult, Shortage, SolveStatus
 
 DEFAULT_GAP = 1e-4  # proven within 0.01% of optimal
 
@@ -950,6 +957,30 @@ def solve(
     return session.plan(mode, time_limit=time_limit, gap=gap, progress=report, cancel=cancel)
 
 
+@dataclass
+class _Solved:
+    """A plan found by the session, before its tables are built."""
+
+    outcome: _Outcome | None  # None: no plan in time (or cancelled)
+    model: Model  # the model its solution is of
+    fastest_feasible: bool | None
+    shortages: list[Shortage]
+    notes: list[str]
+
+
+@dataclass(frozen=True)
+class PlanTotals:
+    """A plan's status, completion week and costs (PlanSession.totals)."""
+
+    status: SolveStatus
+    completion_week: int
+    costs: CostBreakdown
+
+    @property
+    def total_cost(self) -> float:
+        return self.costs.total
+
+
 class PlanSession:
     """One model, many plans: re-plans warm from the last basis.
 
@@ -1148,9 +1179,27 @@ class PlanSession:
         and deterministic; for many re-plans)."""
         started = time.perf_counter()
         mode = Mode(mode) if mode is not None else self.dataset.settings.mode
-        gap = DEFAULT_GAP if gap is None else gap
         cancel = cancel or CancelToken()
         report = progress or (lambda _p: None)
+        solved = self._solve(mode, started, time_limit, gap, report, cancel, prove)
+        return self._result(solved, mode, cancel, started, report)
+
+    def totals(self, mode: Mode | str | None = None, *, time_limit: float | None = None,
+               gap: float | None = None, cancel: CancelToken | None = None) -> PlanTotals:
+        """What :meth:`plan` would report of its plan's status, completion and costs,
+        without building its tables (ramp-risk runs need only these)."""
+        started = time.perf_counter()
+        mode = Mode(mode) if mode is not None else self.dataset.settings.mode
+        cancel = cancel or CancelToken()
+        solved = self._solve(mode, started, time_limit, gap, lambda _p: None, cancel, True)
+        status, arrays = self._plan_arrays(solved, cancel)
+        week, costs = plan_costs(self.data, arrays)
+        return PlanTotals(status, week, costs)
+
+    def _solve(self, mode: Mode, started: float, time_limit: float | None,
+               gap: float | None, report: ProgressFn, cancel: CancelToken, prove: bool
+               ) -> _Solved:
+        gap = DEFAULT_GAP if gap is None else gap
         deadline_at = started + time_limit if time_limit else None
         data = self.data
         solver: _Solver | None = None
@@ -1181,8 +1230,7 @@ class PlanSession:
         except SolveCancelled:
             outcome = None
         model = solver.model if solver is not None else self.model
-        return self._result(outcome, model, mode, cancel, started, fastest_feasible,
-                            shortages, notes, report)
+        return _Solved(outcome, model, fastest_feasible, shortages, notes)
 
     def plan_by(
         self,
@@ -1211,8 +1259,9 @@ class PlanSession:
             return None
         if outcome is None:
             return None
-        return self._result(outcome, solver.model, Mode.CHEAPEST, cancel, started, None, [],
-                            [f"Required to complete by week {week}."], report)
+        solved = _Solved(outcome, solver.model, None, [],
+                         [f"Required to complete by week {week}."])
+        return self._result(solved, Mode.CHEAPEST, cancel, started, report)
 
     def earliest_full_exit(self, cancel: CancelToken | None = None,
                            deadline_at: float | None = None,
@@ -1289,29 +1338,34 @@ class PlanSession:
         self._full_exit.solver.deadline_at = deadline_at
         return self._full_exit
 
-    def _result(self, outcome: _Outcome | None, model: Model, mode: Mode, cancel: CancelToken,
-                started: float, fastest_feasible: bool | None, shortages: list[Shortage],
-                notes: list[str], report: ProgressFn) -> PlanResult:
-        data = self.data
-        if outcome is None:
+    def _plan_arrays(self, solved: _Solved, cancel: CancelToken
+                     ) -> tuple[SolveStatus, PlanArrays]:
+        """The plan's status and arrays; the naive plan when none was found in time."""
+        if solved.outcome is None:
             from planner.baseline import naive_arrays
 
             status = SolveStatus.CANCELLED if cancel.cancelled else SolveStatus.TIME_LIMIT
+            return status, naive_arrays(self.data)
+        return solved.outcome.status, _arrays(solved.model, solved.outcome.solution)
+
+    def _result(self, solved: _Solved, mode: Mode, cancel: CancelToken, started: float,
+                report: ProgressFn) -> PlanResult:
+        outcome, model, notes = solved.outcome, solved.model, solved.notes
+        status, arrays = self._plan_arrays(solved, cancel)
+        if outcome is None:
             notes.append("Stopped before the optimiser found a plan: showing the naive plan.")
-            arrays = naive_arrays(data)
             bound = 0.0
             lp_bound = None
         else:
-            status = outcome.status
-            arrays = _arrays(model, outcome.solution)
             tie_break = _tie_break_cost(model, outcome.solution)
             bound = outcome.bound - tie_break
             lp_bound = None if outcome.lp_bound is None else outcome.lp_bound - tie_break
         report(SolveProgress(0.95, "Building result tables"))
         info = SolveInfo(status=status, bound=bound, seconds=time.perf_counter() - started,
-                         mode=mode, fastest_feasible=fastest_feasible,
-                         shortages=tuple(shortages), notes=tuple(notes), lp_bound=lp_bound)
-        result = assemble(data, arrays, info)
+                         mode=mode, fastest_feasible=solved.fastest_feasible,
+                         shortages=tuple(solved.shortages), notes=tuple(notes),
+                         lp_bound=lp_bound)
+        result = assemble(self.data, arrays, info)
         report(SolveProgress(1.0, "Done"))
         return result
 

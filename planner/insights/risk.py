@@ -337,7 +337,12 @@ def _replan(dataset: Dataset, mode: Mode, gap: float, time_limit: float | None,
         # one core per run: the same search with 1 worker as with 2 (the second core's
         # HiGHS takes other bases, so plans could differ within the gap)
         session.parallel_search = False
-        plan = session.plan(mode, gap=gap, time_limit=time_limit, cancel=cancel)
+        # the numbers a run needs, without the plan's tables
+        totals = session.totals(mode, gap=gap, time_limit=time_limit, cancel=cancel)
+        if totals.status is SolveStatus.CANCELLED:
+            return None
+        return RunOutcome(totals.completion_week, totals.total_cost,
+                          totals.costs.unserved_tasks, totals.status.value)
     if plan.status is SolveStatus.CANCELLED:
         return None
     return RunOutcome(int(plan.completion_week), float(plan.total_cost),

@@ -266,3 +266,19 @@ def test_an_integral_lp_is_the_plan_without_the_milp(monkeypatch: pytest.MonkeyP
     plan = checked(ds, solve(ds, mode="cheapest"))
     assert plan.status is SolveStatus.OPTIMAL
     assert True not in calls  # no MILP
+
+
+def test_totals_are_the_plans_numbers(tmp_path: Path) -> None:
+    """PlanSession.totals (ramp-risk runs) reports what plan() reports of the same plan:
+    status, completion week and every cost, in both modes, for a slipped variant."""
+    ds = load_dataset(write_workbook(preset("S", seed=1), tmp_path / "S.xlsx"))
+    slow = with_capacity(ds, ds.capacity[0].vendor, ds.capacity[0].weekly_capacity,
+                         onboarding=ds.capacity[0].onboarding_weeks + 2)
+    for mode in ("cheapest", "fastest"):
+        base = PlanSession(ds)
+        assert base.prepare(mode)
+        totals = base.variant(slow).totals(mode, gap=1e-6)
+        plan = checked(slow, base.variant(slow).plan(mode, gap=1e-6))
+        assert totals.status is plan.status
+        assert totals.completion_week == plan.completion_week
+        assert totals.costs == plan.costs
