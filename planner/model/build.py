@@ -254,7 +254,8 @@ def define_exited_vendor_work(b: _Builder, d: ModelData, ix: ModelIndex) -> None
     """inc[s, t] >= 0 while the contract runs and no exit_by/deadline forbids it."""
     ix.inc_s, ix.inc_t = _ragged(np.zeros(d.S, dtype=np.int64), d.inc_weeks)
     tie_break = EPS_LATE_TASK * (ix.inc_t + 1) / d.H
-    lower, upper = 0.0, np.inf
+    lower: FloatArray | float = 0.0
+    upper: FloatArray | float = np.inf
     if ix.serve_all and not ix.stream_balance:
         # the balance is a bound: inc <= V_s, and inc = V_s where nothing can move
         upper = d.volume[ix.inc_s]
