@@ -655,8 +655,14 @@ def build_model(data: ModelData, complete_by: int | None = None,
     if complete_by is not None:
         data = replace(data, inc_weeks=np.minimum(data.inc_weeks, max(0, complete_by)))
         ix.serve_all = True
+    return _built(b, data, ix, VARIABLES + RULES)
+
+
+def _built(b: _Builder, data: ModelData, ix: ModelIndex,
+           defines: tuple[Callable[[_Builder, ModelData, ModelIndex], None], ...]) -> Model:
+    """Run ``defines`` in order; the model, with its rows by rule family."""
     blocks: dict[str, slice] = {}
-    for define in VARIABLES + RULES:
+    for define in defines:
         first = b.m
         define(b, data, ix)
         if b.m > first:
@@ -685,17 +691,9 @@ def build_exit_flow(data: ModelData) -> Model:
     b = _Builder()
     ix = ModelIndex()
     ix.vendor_z = np.full(data.V, -1, dtype=np.int64)
-    blocks: dict[str, slice] = {}
     define_alternative_work(b, data, ix)
     b.cost[-1] = np.zeros(ix.x.stop - ix.x.start)  # only the short tasks count
-    for define in (define_demand, define_capacity, define_share):
-        first = b.m
-        define(b, data, ix)
-        if b.m > first:
-            blocks[define.__name__.removeprefix("define_")] = slice(first, b.m)
-    model = b.finish(data, ix)
-    model.row_blocks = blocks
-    return model
+    return _built(b, data, ix, (define_demand, define_capacity, define_share))
 
 
 def full_exit_demand(d: ModelData, week: int) -> tuple[FloatArray, float]:

@@ -151,18 +151,34 @@ def check_bound_and_gap(plan: PlanResult, what: str) -> None:
     assert plan.gap <= GAP + 1e-9, (what, plan.gap)
 
 
-def plain_milp_optimum(ds: Dataset) -> float:
-    """The optimum of the planning model by HiGHS's MILP alone, its defaults, gap 1e-9."""
-    model = build_model(build_data(ds))
+def milp_optimum(model: Model, zero: np.ndarray | None = None) -> float | None:
+    """HiGHS's MILP optimum of ``model`` with the columns ``zero`` fixed at 0; None when
+    infeasible."""
     h = lp_highs(model)
+    if zero is not None and len(zero):
+        h.changeColsBounds(len(zero), zero.astype(np.int32), np.zeros(len(zero)),
+                           np.zeros(len(zero)))
     ints = np.flatnonzero(model.integer).astype(np.int32)
     if len(ints):
         h.changeColsIntegrality(len(ints), ints,
                                 np.array([highspy.HighsVarType.kInteger] * len(ints)))
     h.setOptionValue("mip_rel_gap", 1e-9)
     h.run()
-    assert h.getModelStatus() == highspy.HighsModelStatus.kOptimal
+    status = h.getModelStatus()
+    if status == highspy.HighsModelStatus.kModelEmpty:  # no columns: feasible if rows allow 0
+        ok = np.all(model.row_lower <= 0.0) and np.all(model.row_upper >= 0.0)
+        return model.offset if ok else None
+    if status == highspy.HighsModelStatus.kInfeasible:
+        return None
+    assert status == highspy.HighsModelStatus.kOptimal, h.modelStatusToString(status)
     return float(h.getInfo().objective_function_value)
+
+
+def plain_milp_optimum(ds: Dataset) -> float:
+    """The optimum of the planning model by HiGHS's MILP alone, its defaults, gap 1e-9."""
+    optimum = milp_optimum(build_model(build_data(ds)))
+    assert optimum is not None
+    return optimum
 
 
 def check_plans(ds: Dataset) -> set[str]:
@@ -281,29 +297,6 @@ def test_full_exit_check_agrees_with_the_planning_model() -> None:
 
     each()
     assert answers == {True, False}
-
-
-def milp_optimum(model: Model, zero: np.ndarray | None = None) -> float | None:
-    """HiGHS's MILP optimum of ``model`` with the columns ``zero`` fixed at 0; None when
-    infeasible."""
-    h = lp_highs(model)
-    if zero is not None and len(zero):
-        h.changeColsBounds(len(zero), zero.astype(np.int32), np.zeros(len(zero)),
-                           np.zeros(len(zero)))
-    ints = np.flatnonzero(model.integer).astype(np.int32)
-    if len(ints):
-        h.changeColsIntegrality(len(ints), ints,
-                                np.array([highspy.HighsVarType.kInteger] * len(ints)))
-    h.setOptionValue("mip_rel_gap", 1e-9)
-    h.run()
-    status = h.getModelStatus()
-    if status == highspy.HighsModelStatus.kModelEmpty:  # no columns: feasible if rows allow 0
-        ok = np.all(model.row_lower <= 0.0) and np.all(model.row_upper >= 0.0)
-        return model.offset if ok else None
-    if status == highspy.HighsModelStatus.kInfeasible:
-        return None
-    assert status == highspy.HighsModelStatus.kOptimal, h.modelStatusToString(status)
-    return float(h.getInfo().objective_function_value)
 
 
 def test_the_model_built_to_complete_by_a_week_is_the_full_model_restricted() -> None:
