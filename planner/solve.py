@@ -335,6 +335,10 @@ class _Solver:
             h.setOptionValue("time_limit", highspy.kHighsInf)
         if gap is not None:
             h.setOptionValue("mip_rel_gap", gap)
+        if self.model.num_cols == 0:  # HiGHS calls a model with no columns "empty"
+            if np.all(self.model.row_lower <= 0.0) and np.all(self.model.row_upper >= 0.0):
+                return _HS.kOptimal, np.zeros(0)
+            return _HS.kInfeasible, None
         with self.cancel.watching(h):
             h.run()
         status = h.getModelStatus()
@@ -345,6 +349,8 @@ class _Solver:
         return status, self.unscaled(np.asarray(h.getSolution().col_value, dtype=np.float64))
 
     def objective(self) -> float:
+        if self.model.num_cols == 0:
+            return self.model.offset if self.cost is None else 0.0
         return float(self.h.getInfo().objective_function_value)
 
     def mip_bound(self) -> float:

@@ -282,3 +282,19 @@ def test_totals_are_the_plans_numbers(tmp_path: Path) -> None:
         assert totals.status is plan.status
         assert totals.completion_week == plan.completion_week
         assert totals.costs == plan.costs
+
+
+def test_a_workbook_whose_contracts_have_no_streams_plans() -> None:
+    """No streams left (e.g. every row deleted in the app): the LP has no columns, which
+    HiGHS calls "empty" rather than optimal. The plan is the contracts alone: C1 (no
+    commitment) runs to its end at no cost; C1 with a $10,000 commitment over its 10
+    weeks and no notice ends at once (week 0: nothing accrues)."""
+    bare = replace(one_stream(), streams=())
+    committed = replace(one_stream(contract={"min_commitment": 10_000.0}), streams=())
+    for ds in (bare, committed):
+        for mode in ("cheapest", "fastest"):
+            plan = checked(ds, solve(ds, mode=mode))
+            assert plan.status is SolveStatus.OPTIMAL
+            assert plan.total_cost == pytest.approx(0.0)
+            assert plan.completion_week == 0
+    assert PlanSession(bare).plan_by(3) is not None
