@@ -309,10 +309,6 @@ class _Solver:
                                     np.asarray(lower, dtype=np.float64) * r,
                                     np.asarray(upper, dtype=np.float64) * r)
 
-    def scaled(self, values: FloatArray) -> FloatArray:
-        """Column values as the Highs holds them."""
-        return values / self.col_scale
-
     def unscaled(self, values: FloatArray) -> FloatArray:
         """Column values of the model from the Highs's."""
         return values * self.col_scale

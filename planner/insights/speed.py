@@ -8,10 +8,11 @@ W is also done by W + 1.
 
 A plan solved for W that finishes in week c <= W is also the point for every week in
 [c, W], so one solve often settles several weeks; the curve spends its solves where the
-cost falls fastest. Every point is a warm re-solve of a :class:`planner.solve.PlanSession`;
-on two or more cores, the points between the ends are solved two at a time by two
-sessions of one model (each with its own HiGHS, one per core), in a fixed order, so the
-curve does not depend on which finishes first.
+cost falls fastest. Every point is :meth:`planner.solve.PlanSession.plan_by`, solved on
+the model of plans done by its week (far smaller than the full model at early weeks); on
+two or more cores, the points between the ends are solved two at a time by two sessions
+of the workbook (each with its own HiGHS, one per core), in a fixed order, so the curve
+does not depend on which finishes first.
 """
 
 from __future__ import annotations
@@ -161,14 +162,14 @@ def price_of_speed(
 
     def solve_point(on: PlanSession, week: int, lo: float, hi: float
                     ) -> PlanResult | None:
-        label = f"exit by {when(st, week)}" if week < st.horizon_weeks else "no deadline"
+        label = _label(st, week)
         return on.plan_by(week, time_limit=time_limit, gap=gap, cancel=cancel,
                           progress=stage(report, lo, hi, f"Price of speed, {label}: "))
 
     def record(week: int, plan: PlanResult | None) -> PlanResult | None:
         nonlocal solves
         solves += 1
-        label = f"exit by {when(st, week)}" if week < st.horizon_weeks else "no deadline"
+        label = _label(st, week)
         if cancel.cancelled or (plan is not None and plan.status is SolveStatus.CANCELLED):
             raise InsightsCancelled
         if plan is None:  # no plan yet when the time limit struck (W >= w_min is feasible)
@@ -315,6 +316,10 @@ def _assemble(ds: Dataset, curve: _Curve, shown: list[int], chosen: PlanResult |
                          "is not proven optimal).")
     return PriceOfSpeed(cur, w_min, w_max, tuple(points), summary, tuple(notes), solves,
                         cancelled)
+
+
+def _label(st: Settings, week: int) -> str:
+    return f"exit by {when(st, week)}" if week < st.horizon_weeks else "no deadline"
 
 
 def _finishes(st: Settings, week: int) -> str:

@@ -76,7 +76,7 @@ class ModelIndex:
     vendor_z: IntArray = field(default_factory=_no_ints)
     # first a column of each contract, -1 when its exit week is fixed
     contract_a: IntArray = field(default_factory=_no_ints)
-    # built to serve every task (build_model(..., serve_all=True)): no u columns, and a
+    # built to serve every task (build_model(..., complete_by=W)): no u columns, and a
     # stream's moved work is V_s (a constant, no column) from its stop week U_s on
     serve_all: bool = False
     # one moved-work column g and one balance row per stream and week (what the insights
@@ -374,15 +374,22 @@ def define_pooling(b: _Builder, d: ModelData, ix: ModelIndex) -> None:
     rhs = -by_class[weeks >= start[:, None]]  # (k, t >= start_k) in row order
     first = b.rows(rhs, rhs, int((d.H - start).sum()))
     row_start = first + np.cumsum(d.H - start) - (d.H - start)  # row of (k, start_k)
-    # fixed work no alternative can take (no eligible offer, or before any has capacity)
-    # leaves no plan: one row that no solution keeps
-    stranded = float(fixed[~has].sum() + by_class[weeks < start[:, None]].sum())
-    if stranded > 0:
-        b.rows(stranded, stranded, 1)
+    _no_plan_if_stranded(b, d, ix)
     k_g = d.stream_class[ix.g_s]
     b.entries(row_start[k_g] + ix.g_t - start[k_g], np.arange(ix.g.start, ix.g.stop), 1.0)
     k_x = d.link_class[ix.x_link]
     b.entries(row_start[k_x] + ix.x_t - start[k_x], np.arange(ix.x.start, ix.x.stop), -1.0)
+
+
+def _no_plan_if_stranded(b: _Builder, d: ModelData, ix: ModelIndex) -> None:
+    """Serving all, work that must move (from its stop week on) where no alternative can
+    take it (no eligible offer, or none with capacity yet) leaves no plan: one row that
+    no solution keeps."""
+    if not ix.serve_all:
+        return
+    must_move = np.arange(d.H)[None, :] >= d.inc_weeks[:, None]
+    if np.any(must_move & ~can_move(d) & (d.volume > 0)[:, None]):
+        b.rows(1.0, 1.0, 1)
 
 
 def _pool_lean(b: _Builder, d: ModelData, ix: ModelIndex) -> None:
@@ -393,11 +400,7 @@ def _pool_lean(b: _Builder, d: ModelData, ix: ModelIndex) -> None:
     rhs = np.repeat(volume, d.H - start)
     first = b.rows(rhs, rhs, len(rhs))
     row_start = first + np.cumsum(d.H - start) - (d.H - start)  # row of (k, start_k)
-    if ix.serve_all:
-        # work that must move before any alternative can take it leaves no plan
-        stuck = ((np.arange(d.H)[None, :] >= d.inc_weeks[:, None]) & ~can_move(d))
-        if stuck.any():
-            b.rows(1.0, 1.0, 1)
+    _no_plan_if_stranded(b, d, ix)
     k_x = d.link_class[ix.x_link]
     b.entries(row_start[k_x] + ix.x_t - start[k_x], np.arange(ix.x.start, ix.x.stop), 1.0)
     movable = can_move(d)
