@@ -42,6 +42,7 @@ from planner.model.build import (
     full_exit_demand,
     share_can_bind,
     split_moved_work,
+    unserved_tasks,
 )
 from planner.model.data import FloatArray, ModelData, build_data
 from planner.results import CostBreakdown, PlanResult, Shortage, SolveStatus
@@ -224,8 +225,17 @@ class _Outcome:
     lp_bound: float | None = None
 
 
+@dataclass(frozen=True)
+class _Basis:
+    """A HiGHS basis and the cut-pool rows (in row order) of the LP it is a basis of."""
+
+    highs: highspy.HighsBasis
+    cuts: tuple[int, ...]
+
+
 class _Solver:
-    """One HiGHS instance over a Model, re-solved warm as bounds change."""
+    """One HiGHS instance over a Model, re-solved warm as bounds change. Rows of the
+    model's cut pool join its LP as relaxations break them (:meth:`relax`)."""
 
     def __init__(self, model: Model, cancel: CancelToken, deadline_at: float | None,
                  cost: FloatArray | None = None, lp: highspy.HighsLp | None = None,
@@ -256,7 +266,10 @@ class _Solver:
         self.h = h
         self.int_cols = np.flatnonzero(model.integer).astype(np.int32)
         self.capacity = model.data.offer_capacity.copy()  # what the capacity rows hold
-        self.root_basis: highspy.HighsBasis | None = None  # after the last LP relaxation
+        self.root_basis: _Basis | None = None  # after the last LP relaxation
+        self.cuts: list[int] = []  # the cut-pool rows in the LP, in row order
+        pool = model.cuts
+        self._in_lp = np.zeros(len(pool) if pool is not None else 0, dtype=bool)
         # solve sibling nodes on a second core (off when the caller already runs one
         # search per core)
         self.parallel_search = True
@@ -268,6 +281,8 @@ class _Solver:
                         lp=self.h.getLp(), scale=(self.row_scale, self.col_scale))
         other.capacity = self.capacity.copy()
         other.parallel_search = False
+        other.cuts = list(self.cuts)
+        other._in_lp = self._in_lp.copy()
         return other
 
     def unscaled_twin(self) -> _Solver:
@@ -278,7 +293,83 @@ class _Solver:
         other = _Solver(self.model, self.cancel, self.deadline_at, cost=self.cost,
                         scale=ones, prescaled=False)
         other.set_capacity(self.capacity)
+        other._add_cuts(np.array(self.cuts, dtype=np.int64))  # the same rows: its bases fit
         return other
+
+    def _add_cuts(self, cuts: np.ndarray) -> None:
+        """Add these cut-pool rows to the LP, scaled like the rest (a power of two per
+        row that brings its largest entry near 1)."""
+        pool = self.model.cuts
+        if pool is None or len(cuts) == 0:
+            return
+        rows = sp.csr_matrix(pool.matrix[cuts])
+        col_of = rows.indices
+        data = rows.data * self.col_scale[col_of]
+        biggest = np.zeros(len(cuts))
+        np.maximum.at(biggest, np.repeat(np.arange(len(cuts)), np.diff(rows.indptr)),
+                      np.abs(data))
+        if np.all(self.row_scale == 1.0) and np.all(self.col_scale == 1.0):
+            scale = np.ones(len(cuts))  # an unscaled LP stays unscaled
+        else:
+            scale = 2.0 ** -np.round(np.log2(np.where(biggest > 0, biggest, 1.0)))
+        data = data * np.repeat(scale, np.diff(rows.indptr))
+        self.h.addRows(len(cuts), np.full(len(cuts), -highspy.kHighsInf),
+                       pool.upper[cuts] * scale, len(data), rows.indptr[:-1].astype(np.int32),
+                       col_of.astype(np.int32), data)
+        self.row_scale = np.concatenate([self.row_scale, scale])
+        self.cuts.extend(cuts.tolist())
+        self._in_lp[cuts] = True
+
+    def separate(self, solution: FloatArray) -> int:
+        """Add the cut-pool rows ``solution`` breaks (by more than a tolerance in tasks);
+        how many."""
+        pool = self.model.cuts
+        if pool is None:
+            return 0
+        broken = (pool.matrix @ solution - pool.upper > _CUT_TOL) & ~self._in_lp
+        cuts = np.flatnonzero(broken)
+        self._add_cuts(cuts)
+        return len(cuts)
+
+    def relax(self, tail: float = 0.0) -> tuple[highspy.HighsModelStatus,
+                                                FloatArray | None]:
+        """Solve the LP (binaries relaxed or fixed by their bounds), adding the cut-pool
+        rows it breaks and solving again until it breaks none, or until a round raised
+        the objective by less than ``tail`` times itself (the last rounds of cuts each
+        add a few rows and little bound)."""
+        status, solution = self.run()
+        last = -np.inf
+        for _ in range(_CUT_ROUNDS):
+            if solution is None or status != _HS.kOptimal:
+                break
+            objective = self.objective()
+            if objective - last < tail * max(1.0, abs(objective)) or not self.separate(
+                    solution):
+                break
+            last = objective
+            status, solution = self.run()
+        return status, solution
+
+    def get_basis(self) -> _Basis:
+        return _Basis(self.h.getBasis(), tuple(self.cuts))
+
+    def set_basis(self, basis: _Basis) -> None:
+        """Start from ``basis``: its cut rows join this LP first, and rows it does not
+        know are basic (their slack), which keeps a basis a basis."""
+        missing = [c for c in basis.cuts if not self._in_lp[c]]
+        self._add_cuts(np.array(missing, dtype=np.int64))
+        if tuple(self.cuts) == basis.cuts:
+            self.h.setBasis(basis.highs)
+            return
+        rows = list(basis.highs.row_status)
+        m = self.model.num_rows
+        at = {cut: m + i for i, cut in enumerate(basis.cuts)}
+        mapped = highspy.HighsBasis()
+        mapped.col_status = basis.highs.col_status
+        mapped.row_status = rows[:m] + [rows[at[c]] if c in at else highspy.HighsBasisStatus.kBasic
+                                        for c in self.cuts]
+        mapped.valid = True
+        self.h.setBasis(mapped)
 
     def set_capacity(self, capacity: FloatArray) -> None:
         """Change the capacity rows in place: the bound, or the z coefficient (setup fee)."""
@@ -467,6 +558,9 @@ class _BranchGroups:
 
 
 _INT_TOL = 1e-6
+# a cut-pool row counts as broken when its left side exceeds its bound by this (tasks)
+_CUT_TOL = 1e-5
+_CUT_ROUNDS = 20  # at most this many rounds of cuts per relaxation
 _TREE_MAX_LPS = 400
 # Solve the two children of a branch at once on two cores (off in processes that already
 # run one search per core, such as the ramp-risk workers).
@@ -489,13 +583,13 @@ class _Node:
     lower: FloatArray = field(compare=False)
     upper: FloatArray = field(compare=False)
     solution: FloatArray = field(compare=False)
-    basis: highspy.HighsBasis = field(compare=False)
+    basis: _Basis = field(compare=False)
 
 
 def _exit_week_search(solver: _Solver, root: _Node, gap: float, progress: ProgressFn,
                       first_plan: bool = False, strong: int = 4
                       ) -> tuple[FloatArray | None, float, float, bool,
-                                 highspy.HighsBasis | None]:
+                                 _Basis | None]:
     """Best-first branch and bound on warm LPs over exit weeks and engagements.
 
     Only a few binaries are fractional in the LP (contracts with a commitment that
@@ -516,7 +610,7 @@ def _exit_week_search(solver: _Solver, root: _Node, gap: float, progress: Progre
     model, ints = solver.model, solver.int_cols
     best: FloatArray | None = None
     best_obj = np.inf
-    best_basis: highspy.HighsBasis | None = None
+    best_basis: _Basis | None = None
     groups = _BranchGroups(model, ints)
     heap: list[_Node] = [root]
     plunge: _Node | None = None  # the better child of the last node branched
@@ -538,16 +632,16 @@ def _exit_week_search(solver: _Solver, root: _Node, gap: float, progress: Progre
 
     def solve_child(on: _Solver, node: _Node, lower: FloatArray, upper: FloatArray,
                     tag: int) -> tuple[highspy.HighsModelStatus, FloatArray | None, float,
-                                       highspy.HighsBasis | None]:
+                                       _Basis | None]:
         if loaded.get(id(on)) != node.order:  # setting a basis costs a refactorisation
-            on.h.setBasis(node.basis)
+            on.set_basis(node.basis)
         on.set_bounds(ints, lower, upper)
         status, sol = on.run()
         if sol is None or status != _HS.kOptimal:
             loaded[id(on)] = None
             return status, None, np.inf, None
         loaded[id(on)] = tag
-        return status, sol, on.objective(), on.h.getBasis()
+        return status, sol, on.objective(), on.get_basis()
 
     def children(node: _Node, pair: list[tuple[FloatArray, FloatArray]]
                  ) -> list[_Node | None]:
@@ -670,16 +764,17 @@ def _minimise_cost(solver: _Solver, gap: float, progress: ProgressFn,
     solver.set_integer(False)
     if solver.root_basis is not None:
         # the last plan's relaxation is a nearer start than its search's last node
-        solver.h.setBasis(solver.root_basis)
+        solver.set_basis(solver.root_basis)
     progress(SolveProgress(0.35, "Solving the LP relaxation"))
-    status, relaxed = solver.run()
+    # rounds of cuts while each raises the bound by a twentieth of the gap asked for
+    status, relaxed = solver.relax(tail=gap / 20)
     if relaxed is None or status not in (_HS.kOptimal,):
         stopped = _stopped_status(status, solver.cancel)
         if stopped is not None:
             return None
         raise RuntimeError(f"LP relaxation failed: {solver.h.modelStatusToString(status)}")
     lower_bound = solver.objective()
-    solver.root_basis = solver.h.getBasis()
+    solver.root_basis = solver.get_basis()
     if len(solver.int_cols) == 0:
         relaxed = _polish(solver, relaxed, solver.root_basis)
         return _Outcome(relaxed, SolveStatus.OPTIMAL, lower_bound, lower_bound)
@@ -785,7 +880,7 @@ _MIP_OPTIONS: dict[str, bool | float] = {
 }
 
 
-def _polish(solver: _Solver, plan: FloatArray, basis: highspy.HighsBasis | None
+def _polish(solver: _Solver, plan: FloatArray, basis: _Basis | None
             ) -> FloatArray:
     """The plan's own LP (its binaries fixed) solved again by a HiGHS that scales the LP
     itself and so re-checks the solution unscaled, from the plan's basis.
@@ -800,7 +895,7 @@ def _polish(solver: _Solver, plan: FloatArray, basis: highspy.HighsBasis | None
     fixed = np.round(plan[ints])
     twin.set_bounds(ints, fixed, fixed)
     if basis is not None:
-        twin.h.setBasis(basis)
+        twin.set_basis(basis)
     status, polished = twin.run()
     if polished is None or status != _HS.kOptimal:
         return plan
@@ -823,7 +918,7 @@ def _arrays(model: Model, sol: FloatArray) -> PlanArrays:
     x = split_moved_work(model, sol)
     inc = np.zeros((d.S, d.H))
     inc[ix.inc_s, ix.inc_t] = sol[ix.inc]
-    unserved = np.zeros((d.S, d.H)) if ix.serve_all else sol[ix.u].reshape(d.S, d.H).copy()
+    unserved = unserved_tasks(model, sol)
     exit_week = np.array([t.L for t in d.terms], dtype=np.int64)
     for c, t in enumerate(d.terms):
         first = ix.contract_a[c]
@@ -840,9 +935,13 @@ def _completion_cols(model: Model, week: int) -> np.ndarray:
 
 class _FullExit:
     """Where a full exit by week W falls short: min total unserved over the planning
-    model (its unserved tasks name the streams and weeks)."""
+    model (its unserved tasks name the streams and weeks). Built with a balance row per
+    stream and week: it closes the exited vendors' weeks, which the optimiser's model
+    takes to be open where it leaves out unserved columns (define_unserved)."""
 
-    def __init__(self, model: Model, cancel: CancelToken, deadline_at: float | None) -> None:
+    def __init__(self, data: ModelData, cancel: CancelToken, deadline_at: float | None
+                 ) -> None:
+        model = build_model(data, stream_balance=True)
         ix = model.index
         cost = np.zeros(model.num_cols)
         cost[ix.u] = 1.0
@@ -860,7 +959,7 @@ class _FullExit:
         closed = _completion_cols(self.model, week)
         self.solver.set_bounds(closed, np.zeros(len(closed)), np.zeros(len(closed)))
         sol = _checked_run(self.solver, "unserved")
-        return sol[ix.u].reshape(self.model.data.S, self.model.data.H)
+        return unserved_tasks(self.model, sol)
 
 
 class _ExitFlow:
@@ -998,20 +1097,20 @@ class PlanSession:
         self.data = data
         self.model = model if model is not None else build_model(data)
         self._solver: _Solver | None = None  # over self.model, made when first needed
-        self._start_basis: highspy.HighsBasis | None = None  # where that solver starts
+        self._start_basis: _Basis | None = None  # where that solver starts
         self.parallel_search = True  # solve sibling nodes on the second core
         # plans done by week W with nothing unserved: a smaller model per W (built from
         # self.model's data, so a variant shares them), a solver each, and this
         # workbook's LP relaxation basis per W, where a variant's solver starts
         self._week_models: dict[int, Model] = {}
         self._week_solvers: dict[int, _Solver] = {}
-        self._week_roots: dict[int, highspy.HighsBasis | None] = {}
+        self._week_roots: dict[int, _Basis | None] = {}
         self._base: PlanSession | None = None  # the workbook a variant starts from
         self._full_exit: _ExitFlow | None = None
         self._flow_model: Model | None = None  # the full-exit check's LP, built once
         # the LP bases of this workbook's first plan, where variant() sessions start
-        self._base_basis: highspy.HighsBasis | None = None
-        self._full_exit_basis: highspy.HighsBasis | None = None
+        self._base_basis: _Basis | None = None
+        self._full_exit_basis: _Basis | None = None
         self._exit_hint: int | None = None  # where the earliest full exit search starts
         self._earliest: int | None = None  # the earliest full exit of this data, once known
 
@@ -1022,7 +1121,7 @@ class PlanSession:
             self._solver = _Solver(self.model, CancelToken(), None)
             self._solver.set_capacity(self.data.offer_capacity)
             if self._start_basis is not None:
-                self._solver.h.setBasis(self._start_basis)
+                self._solver.set_basis(self._start_basis)
         self._solver.parallel_search = self.parallel_search
         return self._solver
 
@@ -1046,18 +1145,18 @@ class PlanSession:
         solver.parallel_search = self.parallel_search
         return solver
 
-    def _week_root(self, week: int, cancel: CancelToken) -> highspy.HighsBasis | None:
+    def _week_root(self, week: int, cancel: CancelToken) -> _Basis | None:
         """This workbook's LP relaxation basis of plans done by ``week`` (solved once;
         None when there is no such plan)."""
         if week not in self._week_roots:
             solver = self._week_solver(week, cancel, None)
             if solver.root_basis is None:
                 solver.set_integer(False)
-                status, _ = solver.run()
+                status, _ = solver.relax()
                 if _stopped_status(status, cancel) is not None:
                     raise SolveCancelled
                 if status == _HS.kOptimal:
-                    solver.root_basis = solver.h.getBasis()
+                    solver.root_basis = solver.get_basis()
             self._week_roots[week] = solver.root_basis
         return self._week_roots[week]
 
@@ -1083,10 +1182,10 @@ class PlanSession:
         solver = self.solver
         solver.cancel, solver.deadline_at = cancel, None
         solver.set_integer(False)
-        status, _ = solver.run()
+        status, _ = solver.relax()
         if _stopped_status(status, cancel) is not None:
             return False
-        self._keep_bases(solver.h.getBasis())
+        self._keep_bases(solver.get_basis())
         return True
 
     def variant(self, dataset: Dataset) -> PlanSession:
@@ -1110,11 +1209,11 @@ class PlanSession:
         fork._earliest = self._earliest if dataset == self.dataset else None
         return fork
 
-    def _keep_bases(self, root: highspy.HighsBasis | None) -> None:
+    def _keep_bases(self, root: _Basis | None) -> None:
         if self._base_basis is None and root is not None:
             self._base_basis = root
         if self._full_exit_basis is None and self._full_exit is not None:
-            self._full_exit_basis = self._full_exit.solver.h.getBasis()
+            self._full_exit_basis = self._full_exit.solver.get_basis()
 
     def update(self, dataset: Dataset) -> bool:
         """Switch to ``dataset``; True if warm (only capacity over time changed from the
@@ -1207,7 +1306,7 @@ class PlanSession:
                 week = self.earliest_full_exit(cancel, deadline_at, report)
                 if week is None:
                     fastest_feasible = False
-                    full = _FullExit(self.model, cancel, deadline_at)
+                    full = _FullExit(self.model.data, cancel, deadline_at)
                     full.solver.set_capacity(data.offer_capacity)
                     shortages = _shortages(data, full.unserved(data.H - 1))
                     notes.append("No full exit with zero unserved work exists within the "
@@ -1329,7 +1428,7 @@ class PlanSession:
                 self._flow_model = build_exit_flow(self.model.data)
             self._full_exit = _ExitFlow(self.data, cancel, deadline_at, self._flow_model)
             if self._full_exit_basis is not None:
-                self._full_exit.solver.h.setBasis(self._full_exit_basis)
+                self._full_exit.solver.set_basis(self._full_exit_basis)
         self._full_exit.solver.cancel = cancel
         self._full_exit.solver.deadline_at = deadline_at
         return self._full_exit

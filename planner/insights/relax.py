@@ -18,7 +18,7 @@ import numpy as np
 
 from planner.assemble import TASK_EPS
 from planner.domain import Dataset
-from planner.model.build import Model, build_model
+from planner.model.build import Model, build_model, unserved_tasks
 from planner.model.data import FloatArray, ModelData, build_data
 from planner.results import PlanResult
 from planner.solve import CancelToken, PlanSession, SolveCancelled, lp_highs
@@ -87,8 +87,13 @@ class Relaxation:
         self._bounds(z_cols, z_val, z_val)
 
     def close_exited_from(self, week: int) -> None:
-        """No exited-vendor work from ``week`` on (earlier weeks as the model allows)."""
+        """No exited-vendor work from ``week`` on (earlier weeks as the model allows).
+        Needs a model with every unserved column (``stream_balance``: the optimiser's
+        leaves out those of weeks the exited vendor is sure to be open, see
+        define_unserved)."""
         ix = self.model.index
+        if not ix.stream_balance:
+            raise ValueError("closing the exited vendors needs the model of model_of()")
         upper = np.where(ix.inc_t >= week, 0.0, self.model.upper[self.inc_cols])
         self._bounds(self.inc_cols, 0.0, upper)
 
@@ -108,8 +113,7 @@ class Relaxation:
 
     def unserved(self, sol: LPSolution) -> FloatArray:
         """(S, H) unserved tasks of a solution."""
-        d = self.model.data
-        return sol.col_value[self.model.index.u].reshape(d.S, d.H)
+        return unserved_tasks(self.model, sol.col_value)
 
 
 def model_of(dataset: Dataset, deadline: date | None) -> Model:

@@ -288,7 +288,7 @@ def test_full_exit_check_agrees_with_the_planning_model() -> None:
     @given(datasets())
     def each(ds: Dataset) -> None:
         data = build_data(ds)
-        full = FullExit(build_model(data))
+        full = FullExit(build_model(data, stream_balance=True))
         flow = _ExitFlow(data, CancelToken(), None)
         for week in range(data.H):
             expected = full.feasible(week)
