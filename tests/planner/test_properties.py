@@ -10,15 +10,19 @@ For each Dataset: the cheapest plan, the fastest plan and the naive baseline.
    requested gap.
 6. The cheapest plan costs what HiGHS's own MILP finds optimal for the same model
    (an independent check of the planner's branch and bound on exit weeks).
+Then properties of the model itself (7-10): see each test.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
+from random import Random
 
 import highspy
 import numpy as np
 import pytest
+import scipy.sparse as sp
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -351,3 +355,74 @@ def test_the_model_without_stream_balance_rows_has_the_same_optimum() -> None:
 
     each()
     assert weeks_checked > 40
+
+
+def with_cut_rows(model: Model) -> Model:
+    """``model`` with every row of its cut pool as a row of the LP."""
+    pool = model.cuts
+    assert pool is not None
+    return replace(model, matrix=sp.vstack([model.matrix, pool.matrix]).tocsc(),
+                   row_lower=np.concatenate([model.row_lower, np.full(len(pool), -np.inf)]),
+                   row_upper=np.concatenate([model.row_upper, pool.upper]), cuts=None)
+
+
+def lp_optimum(model: Model, cost: np.ndarray, cols: np.ndarray, value: np.ndarray
+               ) -> float | None:
+    """The LP optimum of ``model`` under ``cost`` with ``cols`` fixed at ``value``."""
+    h = lp_highs(model, cost)
+    h.setOptionValue("presolve", "off")
+    h.changeColsBounds(len(cols), cols.astype(np.int32), value, value)
+    h.run()
+    status = h.getModelStatus()
+    if status == highspy.HighsModelStatus.kInfeasible:
+        return None
+    assert status == highspy.HighsModelStatus.kOptimal, h.modelStatusToString(status)
+    return float(h.getInfo().objective_function_value)
+
+
+def test_the_cut_pool_cuts_off_no_plan() -> None:
+    """10. The exit-ramp cuts (define_exit_ramp: valid inequalities the solver adds only
+    where a relaxation breaks them) take nothing from any plan: for every exit week of
+    every contract that chooses one (the others at their last week, every vendor
+    engaged), the LP with every cut as a row reaches what the LP without them does, when
+    pushing the exited vendors' work up and the unserved work down (what the cuts limit)
+    and under the model's own cost. Some relaxations break them (they are not idle)."""
+    checked, broken = 0, 0
+
+    @PROFILE
+    @given(datasets(), st.randoms(use_true_random=False))
+    def each(ds: Dataset, rng: Random) -> None:
+        nonlocal checked, broken
+        model = build_model(build_data(ds))
+        if model.cuts is None:
+            return
+        d, ix = model.data, model.index
+        cut = with_cut_rows(model)
+        push = np.zeros(model.num_cols)
+        push[ix.inc] = [-rng.uniform(1, 3) for _ in range(ix.inc.stop - ix.inc.start)]
+        push[ix.u] = [rng.uniform(1, 3) for _ in range(ix.u.stop - ix.u.start)]
+        ints = np.flatnonzero(model.integer)
+        for c, terms in enumerate(d.terms):
+            first = int(ix.contract_a[c])
+            if first < 0:
+                continue
+            for exit_week in range(terms.lo, terms.L + 1):
+                value = np.ones(len(ints))
+                own = (ints >= first) & (ints < first + terms.L - terms.lo)
+                value[own] = (np.arange(terms.lo, terms.L) < exit_week).astype(float)
+                for cost in (push, model.cost):
+                    plain = lp_optimum(model, cost, ints, value)
+                    with_cuts = lp_optimum(cut, cost, ints, value)
+                    assert (plain is None) == (with_cuts is None), (c, exit_week)
+                    if plain is not None and with_cuts is not None:
+                        assert at_most(with_cuts, plain, 1e-7), (c, exit_week, plain, with_cuts)
+                        assert at_most(plain, with_cuts, 1e-7), (c, exit_week, plain, with_cuts)
+                        checked += 1
+        h = lp_highs(model)
+        h.run()
+        relaxed = np.asarray(h.getSolution().col_value)
+        if np.any(model.cuts.matrix @ relaxed > model.cuts.upper + 1e-6):
+            broken += 1
+
+    each()
+    assert checked > 100 and broken > 0, (checked, broken)
