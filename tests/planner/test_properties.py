@@ -386,13 +386,13 @@ def test_the_cut_pool_cuts_off_no_plan() -> None:
     every contract that chooses one (the others at their last week, every vendor
     engaged), the LP with every cut as a row reaches what the LP without them does, when
     pushing the exited vendors' work up and the unserved work down (what the cuts limit)
-    and under the model's own cost. Some relaxations break them (they are not idle)."""
-    checked, broken = 0, 0
+    and under the model's own cost. (That relaxations do break them: test_cuts.)"""
+    checked = 0
 
     @PROFILE
     @given(datasets(), st.randoms(use_true_random=False))
     def each(ds: Dataset, rng: Random) -> None:
-        nonlocal checked, broken
+        nonlocal checked
         model = build_model(build_data(ds))
         if model.cuts is None:
             return
@@ -418,11 +418,6 @@ def test_the_cut_pool_cuts_off_no_plan() -> None:
                         assert at_most(with_cuts, plain, 1e-7), (c, exit_week, plain, with_cuts)
                         assert at_most(plain, with_cuts, 1e-7), (c, exit_week, plain, with_cuts)
                         checked += 1
-        h = lp_highs(model)
-        h.run()
-        relaxed = np.asarray(h.getSolution().col_value)
-        if np.any(model.cuts.matrix @ relaxed > model.cuts.upper + 1e-6):
-            broken += 1
 
     each()
-    assert checked > 100 and broken > 0, (checked, broken)
+    assert checked > 100, checked
