@@ -311,7 +311,7 @@ class _Solver:
         if np.all(self.row_scale == 1.0) and np.all(self.col_scale == 1.0):
             scale = np.ones(len(cuts))  # an unscaled LP stays unscaled
         else:
-            scale = 2.0 ** -np.round(np.log2(np.where(biggest > 0, biggest, 1.0)))
+            scale = np.exp2(-np.round(np.log2(np.where(biggest > 0, biggest, 1.0))))
         data = data * np.repeat(scale, np.diff(rows.indptr))
         self.h.addRows(len(cuts), np.full(len(cuts), -highspy.kHighsInf),
                        pool.upper[cuts] * scale, len(data), rows.indptr[:-1].astype(np.int32),
