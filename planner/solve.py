@@ -1225,9 +1225,14 @@ class PlanSession:
         self.dataset = dataset
         self.data = data
         self._earliest = None
+        # the bases variants start from are this workbook's: solved again when needed
+        self._base_basis = self._full_exit_basis = None
+        self._week_roots = {}
         self.solver.set_capacity(data.offer_capacity)
+        self.solver.root_basis = None  # (its HiGHS keeps its last basis: still warm)
         for solver in self._week_solvers.values():
             solver.set_capacity(data.offer_capacity)
+            solver.root_basis = None
         if self._full_exit is not None:
             self._full_exit.data = data
             self._full_exit.solver.set_capacity(data.offer_capacity)

@@ -232,6 +232,33 @@ def test_a_variant_plans_as_a_fresh_solve_and_does_not_depend_on_history(
         assert again.allocation.equals(alone.allocation)
 
 
+def test_a_variant_of_an_updated_session_starts_from_the_updated_workbook(
+        tmp_path: Path) -> None:
+    """After update(), variants start from the new workbook's relaxation (optimal for
+    it: no pivot to re-solve), not from the old one's, and plan as the variants of a
+    fresh session of the new workbook do."""
+    ds = load_dataset(write_workbook(preset("S", seed=1), tmp_path / "S.xlsx"))
+    first = ds.capacity[0]
+    updated = with_capacity(ds, first.vendor, first.weekly_capacity * 0.5)
+    slow = with_capacity(updated, first.vendor, first.weekly_capacity * 0.4)
+    session = PlanSession(ds)
+    assert session.prepare("cheapest")
+    assert session.update(updated) is True
+    assert session.prepare("cheapest")
+    start = session.variant(slow)._start_basis
+    assert start is not None
+    check = PlanSession(updated).solver
+    check.set_integer(False)
+    check.set_basis(start)
+    check.run()
+    assert check.h.getInfo().simplex_iteration_count == 0
+    fresh = PlanSession(updated)
+    assert fresh.prepare("cheapest")
+    got = checked(slow, session.variant(slow).plan("cheapest", gap=1e-6))
+    expected = fresh.variant(slow).plan("cheapest", gap=1e-6)
+    assert got.total_cost == pytest.approx(expected.total_cost, rel=2e-6)
+
+
 def test_the_earliest_full_exit_searched_from_a_hint_is_the_bisections() -> None:
     """The outward search of a variant session finds the same week as a bisection,
     from a hint below, at or above the answer, and says so when there is none."""
