@@ -566,22 +566,15 @@ def define_cutover(b: _Builder, d: ModelData, ix: ModelIndex) -> None:
     first = b.rows(-np.inf, upper, len(upper))
     row_of_stream = np.full(d.S, -1, dtype=np.int64)
     row_of_stream[limited] = first + np.cumsum(count) - count
-    # u (where the week has a column): -u(t) in row t, +u(t) in row t + 1
-    keep = row_of_stream[ix.u_s] >= 0
-    u_cols = np.arange(ix.u.start, ix.u.stop)[keep]
-    u_t = ix.u_t[keep]
-    rows = row_of_stream[ix.u_s[keep]] + u_t
-    b.entries(rows, u_cols, -1.0)
-    nxt = u_t + 1 < H
-    b.entries(rows[nxt] + 1, u_cols[nxt], 1.0)
-    # inc: the same
-    keep = row_of_stream[ix.inc_s] >= 0
-    inc_cols = np.arange(ix.inc.start, ix.inc.stop)[keep]
-    inc_t = ix.inc_t[keep]
-    rows = row_of_stream[ix.inc_s[keep]] + inc_t
-    b.entries(rows, inc_cols, -1.0)
-    nxt = inc_t + 1 < H
-    b.entries(rows[nxt] + 1, inc_cols[nxt], 1.0)
+    # n = inc + u (u where the week has a column): -n(t) in row t, +n(t) in row t + 1
+    for block, s_of, t_of in ((ix.u, ix.u_s, ix.u_t), (ix.inc, ix.inc_s, ix.inc_t)):
+        keep = row_of_stream[s_of] >= 0
+        cols = np.arange(block.start, block.stop)[keep]
+        weeks = t_of[keep]
+        rows = row_of_stream[s_of[keep]] + weeks
+        b.entries(rows, cols, -1.0)
+        nxt = weeks + 1 < H
+        b.entries(rows[nxt] + 1, cols[nxt], 1.0)
 
 
 def define_exit_ramp(b: _Builder, d: ModelData, ix: ModelIndex) -> None:

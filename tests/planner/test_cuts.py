@@ -100,6 +100,13 @@ def test_relax_adds_the_cuts_its_lps_break_until_they_break_none(sample_model: M
     assert solver.objective() > plain.getInfo().objective_function_value + 1.0
 
 
+def assert_starts_optimal(other: _Solver, solver: _Solver) -> None:
+    """``other``, given ``solver``'s basis, is at its optimum without a pivot."""
+    other.run()
+    assert other.h.getInfo().simplex_iteration_count == 0
+    assert other.objective() == pytest.approx(solver.objective(), rel=1e-9)
+
+
 def test_a_basis_brings_its_cut_rows_to_an_lp_without_them(sample_model: Model) -> None:
     solver = relaxed(sample_model)
     solver.relax()
@@ -109,9 +116,7 @@ def test_a_basis_brings_its_cut_rows_to_an_lp_without_them(sample_model: Model) 
     fresh = relaxed(sample_model)
     fresh.set_basis(basis)  # adds the basis's cut rows first
     assert fresh.cuts == solver.cuts
-    fresh.run()
-    assert fresh.h.getInfo().simplex_iteration_count == 0
-    assert fresh.objective() == pytest.approx(solver.objective(), rel=1e-9)
+    assert_starts_optimal(fresh, solver)
 
 
 def test_a_basis_fits_an_lp_with_other_cuts_as_basic_rows(sample_model: Model) -> None:
@@ -125,9 +130,7 @@ def test_a_basis_fits_an_lp_with_other_cuts_as_basic_rows(sample_model: Model) -
     other._add_cuts(spare)
     other.set_basis(basis)
     assert other.cuts == spare.tolist() + list(basis.cuts)
-    other.run()
-    assert other.h.getInfo().simplex_iteration_count == 0
-    assert other.objective() == pytest.approx(solver.objective(), rel=1e-9)
+    assert_starts_optimal(other, solver)
 
 
 def test_the_unscaled_twin_holds_the_same_cut_rows(sample_model: Model) -> None:
