@@ -255,6 +255,7 @@ class _Solver:
             _pass_lp(h, model, cost, scale)
         else:
             h.passModel(lp)
+        self.prescaled = prescaled
         if prescaled:  # scaled already (equilibration_scale)
             h.setOptionValue("simplex_scale_strategy", 0)
         h.HandleUserInterrupt = True
@@ -305,12 +306,11 @@ class _Solver:
         rows = sp.csr_matrix(pool.matrix[cuts])
         col_of = rows.indices
         data = rows.data * self.col_scale[col_of]
-        biggest = np.zeros(len(cuts))
-        np.maximum.at(biggest, np.repeat(np.arange(len(cuts)), np.diff(rows.indptr)),
-                      np.abs(data))
-        if np.all(self.row_scale == 1.0) and np.all(self.col_scale == 1.0):
-            scale = np.ones(len(cuts))  # an unscaled LP stays unscaled
-        else:
+        scale = np.ones(len(cuts))  # HiGHS scaling the LP itself: the model's rows
+        if self.prescaled:
+            biggest = np.zeros(len(cuts))
+            np.maximum.at(biggest, np.repeat(np.arange(len(cuts)), np.diff(rows.indptr)),
+                          np.abs(data))
             scale = np.exp2(-np.round(np.log2(np.where(biggest > 0, biggest, 1.0))))
         data = data * np.repeat(scale, np.diff(rows.indptr))
         self.h.addRows(len(cuts), np.full(len(cuts), -highspy.kHighsInf),

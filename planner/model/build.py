@@ -625,8 +625,7 @@ def define_exit_ramp(b: _Builder, d: ModelData, ix: ModelIndex) -> None:
                   -step[item[keep]])
     # u[s, t'] of the window's later weeks
     later = np.flatnonzero((offset >= 1) & (t_k[item] + offset < H))
-    u_cols = ix.u_col[s_k[item[later]] * H + t_k[item[later]] + offset[later]] if len(
-        ix.u_col) else np.full(len(later), -1)
+    u_cols = ix.u_col[s_k[item[later]] * H + t_k[item[later]] + offset[later]]
     has = u_cols >= 0
     b.cut_entries(rows[item[later[has]]], u_cols[has], -1.0)
 

@@ -95,4 +95,3 @@ def test_text_the_fast_writer_does_not_render_goes_through_xlsxwriter() -> None:
         assert export._fast_kinds([[odd, "Turing", 3, date(2026, 1, 5), 1.0]]) is None
     assert export._fast_kinds([["FL-001", "Turing", 3, date(2026, 1, 5), float("nan")]]) \
         is None
-
